@@ -1,0 +1,43 @@
+"""counterexample: finds where two formulas differ, and says nothing when they agree."""
+
+import pytest
+import sympy as sp
+
+from w2vlib import counterexample
+
+x, y = sp.symbols("x y", real=True)
+sigma = 1 / (1 + sp.exp(-x))
+
+
+def test_equal_formulas_have_no_counterexample():
+    assert counterexample(sp.exp(x) / (1 + sp.exp(x)), sigma) is None
+    assert counterexample(sigma * (1 - sigma), sp.diff(sigma, x)) is None
+
+
+def test_the_sigmoid_slip_is_refuted_with_numbers_that_check_out():
+    slip = 1 / (1 + sp.exp(x))
+    found = counterexample(slip, sigma)
+    assert found is not None
+    at = found.point[x]
+    assert found.candidate == pytest.approx(float(slip.subs(x, at)))
+    assert found.reference == pytest.approx(float(sigma.subs(x, at)))
+    assert found.difference > 0.1
+    assert "candidate" in str(found) and "x = " in str(found)
+
+
+def test_matrices_report_their_worst_entry():
+    M = sp.Matrix([[x, y], [x * y, 1]])
+    wrong = sp.Matrix([[x, y], [x * y, 2]])
+    found = counterexample(wrong, M)
+    assert (found.candidate, found.reference) == (2.0, 1.0)
+
+
+def test_poles_are_skipped():
+    # 1/x - 1/x is 0 wherever it is defined; x = 0 is a pole, not a counterexample.
+    assert counterexample(1 / x + 1, 1 / x + 1) is None
+    assert counterexample(1 / x, 2 / x) is not None
+
+
+def test_mismatched_shapes_are_an_error():
+    with pytest.raises(ValueError, match="candidate has shape"):
+        counterexample(sp.Matrix([x, y]), x)

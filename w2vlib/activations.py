@@ -1,0 +1,51 @@
+"""The logistic sigmoid, its derivative and its logarithm, stable for every finite input.
+
+Derived in the chapter *The sigmoid and its derivative* (``book/sigmoid.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_float_array
+
+
+def sigmoid(x):
+    r"""Logistic sigmoid, elementwise: $\sigma(x) = 1 / (1 + e^{-x})$.
+
+    Shapes: any; the result has the shape and floating dtype of ``x``
+    (integers are computed in float64).
+
+    Stable for every finite ``x``: only $e^{-|x|} \in (0, 1]$ is ever computed, so
+    nothing overflows, and the two algebraically equal forms
+    $1/(1+e^{-|x|})$ (for $x \ge 0$) and $e^{-|x|}/(1+e^{-|x|})$ (for $x < 0$)
+    each avoid cancellation on their half of the line.
+    """
+    x = as_float_array(x, "x")
+    with np.errstate(under="ignore"):
+        z = np.exp(-np.abs(x))  # in (0, 1]
+        out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    return out[()]
+
+
+def sigmoid_grad(x):
+    r"""Derivative of the sigmoid, elementwise: $\sigma'(x) = \sigma(x)\,\sigma(-x)$.
+
+    Equal to $\sigma(x)(1 - \sigma(x))$ (eq. ``sigmoid-grad``), but written with
+    $\sigma(-x)$ instead of $1 - \sigma(x)$: for large $x$ the subtraction
+    $1 - \sigma(x)$ rounds to 0, while $\sigma(-x)$ keeps full relative precision.
+    """
+    x = as_float_array(x, "x")
+    with np.errstate(under="ignore"):
+        return (sigmoid(x) * sigmoid(-x))[()]
+
+
+def log_sigmoid(x):
+    r"""Logarithm of the sigmoid, elementwise: $\log \sigma(x) = -\log(1 + e^{-x})$.
+
+    Computed as ``-logaddexp(0, -x)``, which never forms $e^{|x|}$: at $x = -1000$
+    it returns $-1000$ exactly, where $\log$ of a computed $\sigma(x)$ gives $-\infty$.
+    Its derivative is $\sigma(-x)$ (eq. ``log-sigmoid-grad``).
+    """
+    x = as_float_array(x, "x")
+    return (-np.logaddexp(0, -x))[()]
