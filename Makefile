@@ -1,0 +1,69 @@
+# Two commands for a new machine: `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := _build
+# The chapters that are notebooks: MyST markdown files with a jupytext kernelspec header.
+CHAPTERS = $(shell grep -l '^kernelspec:' book/*.md)
+
+.PHONY: book test install unit nbval site browser lab notebooks clean
+
+## make book: install everything, execute every chapter and build the site into _build/html
+book: install site
+	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
+
+## make test: unit tests, every chapter under nbval, the build with -W -n, the site in a browser
+test: install unit nbval site browser
+
+install: $(VENV)/.installed _vendor/.installed
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	touch $@
+
+# MathJax, require.js and the ipywidgets embed manager, pinned in package-lock.json and served
+# by the site itself. Not a folder named _static: Jupyter Book would add every .js in it to each page.
+_vendor/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf _vendor && mkdir -p _vendor/mathjax/output/chtml/fonts _vendor/mathjax/input/tex _vendor/widgets
+	cp node_modules/mathjax/es5/tex-mml-chtml.js _vendor/mathjax/
+	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 _vendor/mathjax/output/chtml/fonts/
+	cp -r node_modules/mathjax/es5/input/tex/extensions _vendor/mathjax/input/tex/
+	cp -r node_modules/mathjax/es5/ui node_modules/mathjax/es5/a11y _vendor/mathjax/
+	cp node_modules/requirejs/require.js node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js _vendor/widgets/
+	touch $@
+
+site: install
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+unit: install
+	$(BIN)/python -m pytest tests/unit
+
+# nbval collects .ipynb only: convert the MyST chapters into a scratch folder and run them there.
+nbval: install
+	rm -rf $(BUILD)/nbval && mkdir -p $(BUILD)/nbval
+	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(BUILD)/nbval/$$(basename $${f%.md}).ipynb $$f; done
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider $(BUILD)/nbval
+
+# Headless Chromium from Debian's packages (Playwright drives it; it never downloads a browser).
+browser: install site
+	command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
+	$(BIN)/python -m pytest tests/site
+
+## make lab: JupyterLab with jupytext, so the chapters open as notebooks
+lab: install
+	$(BIN)/jupyter lab book/
+
+## make notebooks: .ipynb versions of every chapter, for students, in _build/notebooks
+notebooks: install
+	rm -rf $(BUILD)/notebooks && mkdir -p $(BUILD)/notebooks
+	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(BUILD)/notebooks/$$(basename $${f%.md}).ipynb $$f; done
+	@echo "Notebooks written to $(CURDIR)/$(BUILD)/notebooks"
+
+clean:
+	rm -rf $(BUILD) _vendor node_modules $(VENV)
