@@ -36,6 +36,7 @@ _vendor/.installed: package.json package-lock.json
 	cp -r node_modules/mathjax/es5/input/tex/extensions _vendor/mathjax/input/tex/
 	cp -r node_modules/mathjax/es5/ui node_modules/mathjax/es5/a11y _vendor/mathjax/
 	cp node_modules/requirejs/require.js node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js _vendor/widgets/
+	cp node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} _vendor/widgets/
 	touch $@
 
 site: install

@@ -1,0 +1,131 @@
+"""The built site in headless Chromium: math renders, nothing leaves 127.0.0.1, sliders move.
+
+Needs `_build/html` (``make site``) and Debian's chromium (``make browser`` installs it).
+A missing browser or site is a failure, never a skip. Screenshots go to _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def toc_files() -> list[str]:
+    """Every document in _toc.yml, root first, as paths without suffix."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+PAGES = [f"{name}.html" for name in toc_files()] + ["index.html", "genindex.html", "search.html"]
+
+
+@pytest.fixture(scope="session")
+def server():
+    assert (SITE / "index.html").is_file(), f"no built site at {SITE}: run `make site` first"
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=SITE))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: `make browser` installs Debian's chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page load with everything the page asked for and complained about."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors, self.requests, self.failed = [], [], []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+        self.page.goto(url, wait_until="networkidle")
+        self.math = self.page.locator(".math").count()
+        if self.math:
+            self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            self.page.evaluate("() => MathJax.startup.promise")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_offline_without_errors(browser, server, path):
+    visit = Visit(browser, f"{server}/{path}")
+    try:
+        page = visit.page
+        source = ROOT / path.replace(".html", ".md")
+        if source.is_file() and "$" in source.read_text():
+            assert visit.math > 0, f"{path}: its source has math but the page has no .math element"
+        if visit.math:
+            rendered = page.locator("mjx-container").count()
+            assert rendered >= visit.math, f"{path}: MathJax rendered {rendered} of {visit.math} formulas"
+            assert page.locator("mjx-merror").count() == 0, f"{path}: MathJax reported a TeX error"
+            assert "\\(" not in page.inner_text("main"), f"{path}: raw TeX left in the text"
+        foreign = [u for u in visit.requests
+                   if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname != "127.0.0.1"]
+        assert not foreign, f"{path}: requests to other hosts: {foreign}"
+        assert not visit.failed, f"{path}: failed requests: {visit.failed}"
+        assert not visit.errors, f"{path}: console errors: {visit.errors}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / (path.replace("/", "_").replace(".html", ".png")), full_page=True)
+    finally:
+        visit.close()
+
+
+def test_sigmoid_slider_changes_the_figure(browser, server):
+    visit = Visit(browser, f"{server}/book/sigmoid.html")
+    try:
+        page = visit.page
+        figure = page.locator("figure.w2v-slider").first
+        figure.scroll_into_view_if_needed()
+        image, readout, slider = figure.locator("img"), figure.locator("output"), figure.locator("input[type=range]")
+        assert readout.inner_text() == "1"
+        before = image.get_attribute("src")
+        page.screenshot(path=SHOTS / "sigmoid-slider-before.png")
+
+        slider.focus()
+        page.keyboard.press("ArrowRight")  # as a reader would, so the browser fires the input event
+        assert readout.inner_text() == "1.25"
+        after = image.get_attribute("src")
+        assert after != before and after.startswith("data:image/png;base64,")
+        page.keyboard.press("End")
+        assert readout.inner_text() == "4"
+        assert image.get_attribute("src") not in (before, after)
+        page.screenshot(path=SHOTS / "sigmoid-slider-after.png")
+        assert not visit.errors, f"console errors: {visit.errors}"
+    finally:
+        visit.close()
