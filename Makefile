@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 BUILD := _build
 # The chapters that are notebooks: MyST markdown files with a jupytext kernelspec header.
 CHAPTERS = $(shell grep -l '^kernelspec:' book/*.md)
+# $(call to_ipynb,FOLDER): a fresh FOLDER holding an .ipynb copy of every chapter
+to_ipynb = rm -rf $(1) && mkdir -p $(1) && \
+	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(1)/$$(basename $${f%.md}).ipynb $$f; done
 
 .PHONY: book test install unit nbval site browser lab notebooks clean
 
@@ -47,8 +50,7 @@ unit: install
 
 # nbval collects .ipynb only: convert the MyST chapters into a scratch folder and run them there.
 nbval: install
-	rm -rf $(BUILD)/nbval && mkdir -p $(BUILD)/nbval
-	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(BUILD)/nbval/$$(basename $${f%.md}).ipynb $$f; done
+	$(call to_ipynb,$(BUILD)/nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider $(BUILD)/nbval
 
 # Headless Chromium from Debian's packages (Playwright drives it; it never downloads a browser).
@@ -58,12 +60,11 @@ browser: install site
 
 ## make lab: JupyterLab with jupytext, so the chapters open as notebooks
 lab: install
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab book/ $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 ## make notebooks: .ipynb versions of every chapter, for students, in _build/notebooks
 notebooks: install
-	rm -rf $(BUILD)/notebooks && mkdir -p $(BUILD)/notebooks
-	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(BUILD)/notebooks/$$(basename $${f%.md}).ipynb $$f; done
+	$(call to_ipynb,$(BUILD)/notebooks)
 	@echo "Notebooks written to $(CURDIR)/$(BUILD)/notebooks"
 
 clean:
