@@ -23,29 +23,35 @@ def sigmoid(x):
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
-        z = np.exp(-np.abs(x))  # in (0, 1]
-        out = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+        z = np.exp(-np.abs(x))         # in (0, 1]
+        out = np.where(x >= 0, 1, z)   # numerator: 1 for x >= 0, e^{x} = z for x < 0
+        out /= 1 + z
     return out[()]
 
 
 def sigmoid_grad(x):
     r"""Derivative of the sigmoid, elementwise: $\sigma'(x) = \sigma(x)\,\sigma(-x)$.
 
-    Equal to $\sigma(x)(1 - \sigma(x))$ (eq. ``sigmoid-grad``), but written with
-    $\sigma(-x)$ instead of $1 - \sigma(x)$: for large $x$ the subtraction
-    $1 - \sigma(x)$ rounds to 0, while $\sigma(-x)$ keeps full relative precision.
+    Equal to $\sigma(x)(1 - \sigma(x))$ (eq. ``sigmoid-grad``), but never formed as
+    $1 - \sigma(x)$: for large $x$ that subtraction rounds to 0. Since $\sigma'$ is even,
+    it is computed as $z / (1+z)^2$ with $z = e^{-|x|} \in (0, 1]$, which keeps full
+    relative precision and cannot overflow.
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
-        return (sigmoid(x) * sigmoid(-x))[()]
+        z = np.exp(-np.abs(x))  # in (0, 1]
+        return (z / (1 + z) ** 2)[()]
 
 
 def log_sigmoid(x):
     r"""Logarithm of the sigmoid, elementwise: $\log \sigma(x) = -\log(1 + e^{-x})$.
 
-    Computed as ``-logaddexp(0, -x)``, which never forms $e^{|x|}$: at $x = -1000$
-    it returns $-1000$ exactly, where $\log$ of a computed $\sigma(x)$ gives $-\infty$.
-    Its derivative is $\sigma(-x)$ (eq. ``log-sigmoid-grad``).
+    Computed as $\min(x, 0) - \log(1 + e^{-|x|})$, equal to it on both halves of the
+    line; it only exponentiates $-|x| \le 0$ and subtracts two non-positive terms, so
+    nothing overflows or cancels. At $x = -1000$ it returns $-1000$ exactly, where
+    $\log$ of a computed $\sigma(x)$ gives $-\infty$. Its derivative is $\sigma(-x)$
+    (eq. ``log-sigmoid-grad``).
     """
     x = as_float_array(x, "x")
-    return (-np.logaddexp(0, -x))[()]
+    with np.errstate(under="ignore"):
+        return (np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x))))[()]

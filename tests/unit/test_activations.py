@@ -16,8 +16,8 @@ REFERENCES = {
     sigmoid_grad: lambda t: mpmath.exp(-t) / (1 + mpmath.exp(-t)) ** 2,
 }
 # Largest error allowed, in units in the last place of the correctly rounded result.
-# Measured: 2, 1 and 4 ulp (sigmoid_grad multiplies two results that are each within 2).
-MAX_ULP = {sigmoid: 2, log_sigmoid: 1, sigmoid_grad: 4}
+# Measured: 2 ulp for sigmoid and log_sigmoid, 4 for sigmoid_grad (float32), 3 (float64).
+MAX_ULP = {sigmoid: 2, log_sigmoid: 2, sigmoid_grad: 4}
 
 
 def _inputs(dtype):
