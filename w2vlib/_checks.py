@@ -6,6 +6,8 @@ Each helper names the argument it checks, so an error reads
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -19,6 +21,9 @@ def as_float_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
         arr = np.asarray(x)
     except ValueError as exc:  # ragged nested sequences
         raise TypeError(f"{name} must be a number or a rectangular array of numbers: {exc}") from None
+    if arr.dtype.kind == "O" and all(  # e.g. Python ints beyond int64, Fractions
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in arr.flat):
+        arr = arr.astype(np.float64)
     if arr.dtype.kind in "iu":
         arr = arr.astype(np.float64)
     elif arr.dtype.kind != "f":

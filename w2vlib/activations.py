@@ -16,10 +16,9 @@ def sigmoid(x):
     Shapes: any; the result has the shape and floating dtype of ``x``
     (integers are computed in float64).
 
-    Stable for every finite ``x``: only $e^{-|x|} \in (0, 1]$ is ever computed, so
-    nothing overflows, and the two algebraically equal forms
-    $1/(1+e^{-|x|})$ (for $x \ge 0$) and $e^{-|x|}/(1+e^{-|x|})$ (for $x < 0$)
-    each avoid cancellation on their half of the line.
+    Stable for every finite ``x``: only $z = e^{-|x|} \in [0, 1]$ is ever computed, so
+    nothing overflows. $1/(1+z)$ equals $\sigma(x)$ for $x \ge 0$ and $z/(1+z)$ equals
+    $\sigma(x)$ for $x < 0$; neither subtracts, so neither loses precision.
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
@@ -34,8 +33,9 @@ def sigmoid_grad(x):
 
     Equal to $\sigma(x)(1 - \sigma(x))$ (eq. ``sigmoid-grad``), but never formed as
     $1 - \sigma(x)$: for large $x$ that subtraction rounds to 0. Since $\sigma'$ is even,
-    it is computed as $z / (1+z)^2$ with $z = e^{-|x|} \in (0, 1]$, which keeps full
-    relative precision and cannot overflow.
+    it is SymPy's $e^{-x}/(1+e^{-x})^2$ evaluated at $|x|$: $z/(1+z)^2$ with
+    $z = e^{-|x|} \in [0, 1]$, which cannot overflow and keeps full relative precision
+    until $z$ itself underflows (then $\sigma'(x) < z$ is below the smallest float too).
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
@@ -47,8 +47,8 @@ def log_sigmoid(x):
     r"""Logarithm of the sigmoid, elementwise: $\log \sigma(x) = -\log(1 + e^{-x})$.
 
     Computed as $\min(x, 0) - \log(1 + e^{-|x|})$, equal to it on both halves of the
-    line; it only exponentiates $-|x| \le 0$ and subtracts two non-positive terms, so
-    nothing overflows or cancels. At $x = -1000$ it returns $-1000$ exactly, where
+    line; it only exponentiates $-|x| \le 0$ and adds two non-positive terms,
+    $\min(x, 0)$ and $-\log(1 + e^{-|x|})$, so nothing overflows or cancels. At $x = -1000$ it returns $-1000$ exactly, where
     $\log$ of a computed $\sigma(x)$ gives $-\infty$. Its derivative is $\sigma(-x)$
     (eq. ``log-sigmoid-grad``).
     """

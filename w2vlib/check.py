@@ -33,10 +33,13 @@ class Counterexample:
 
 
 def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max_points: int = 200):
-    """Return a :class:`Counterexample` where the two SymPy expressions differ, or ``None``.
+    r"""Return a :class:`Counterexample` where the two SymPy expressions differ, or ``None``.
 
-    ``None`` means they agreed, to a relative ``tol`` at 30 digits, at every point tried
-    (at most ``max_points``: exact small values first, then seeded random rationals).
+    Both are evaluated to 30 digits at up to ``max_points`` points (exact small values
+    first, then seeded random rationals); they differ at a point where
+    $|c - r| > \text{tol} \cdot \max(1, |r|)$, relative for large values, absolute below 1.
+    ``None`` means they agreed at every point tried; a ``ValueError`` means no point could
+    be evaluated (a free symbol not in ``symbols``, or no real value anywhere tried).
     For matrices, the entry with the largest disagreement is reported.
     """
     candidate, reference = sp.sympify(candidate), sp.sympify(reference)
@@ -46,20 +49,29 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
     if symbols is None:
         symbols = sorted(candidate.free_symbols | reference.free_symbols, key=str)
     symbols = list(symbols)
+    compared = 0
     for point in itertools.islice(_candidate_points(len(symbols)), max_points):
         subs = dict(zip(symbols, point))
         c, r = _entrywise(candidate, subs), _entrywise(reference, subs)
         if any(v is None for v in c + r):
-            continue  # a pole or a complex value at this point: try another
+            continue  # a pole, a complex value or a symbol left free at this point
+        compared += 1
         gaps = [abs(a - b) / max(1.0, abs(b)) for a, b in zip(c, r)]
         worst = int(np.argmax(gaps))
         if gaps[worst] > tol:
             return Counterexample(subs, c[worst], r[worst])
+    if compared == 0:
+        raise ValueError(f"no point gave both formulas a real value (symbols {symbols}); "
+                         "pass every free symbol in symbols, and real-valued formulas")
     return None
 
 
 def _candidate_points(n: int):
-    yield from itertools.product(_POINTS[:5], repeat=n) if n <= 3 else ()
+    if n <= 2:
+        yield from itertools.product(_POINTS, repeat=n)
+    else:  # too many combinations: each point a rotation of the list of exact values
+        for shift in range(len(_POINTS)):
+            yield tuple(_POINTS[(shift + k) % len(_POINTS)] for k in range(n))
     rng = np.random.default_rng(0)
     while True:
         yield tuple(sp.Rational(int(k), 7) for k in rng.integers(-21, 22, size=n))

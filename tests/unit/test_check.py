@@ -41,3 +41,18 @@ def test_poles_are_skipped():
 def test_mismatched_shapes_are_an_error():
     with pytest.raises(ValueError, match="candidate has shape"):
         counterexample(sp.Matrix([x, y]), x)
+
+
+def test_no_comparable_point_is_an_error_not_agreement():
+    with pytest.raises(ValueError, match="no point gave both formulas a real value"):
+        counterexample(x + y, x, symbols=[x])  # y is left free
+    z = sp.symbols("z", real=True)
+    with pytest.raises(ValueError, match="no point gave both formulas a real value"):
+        counterexample(sp.sqrt(-z**2 - 1), 2 * sp.sqrt(-z**2 - 1))  # never real
+
+
+def test_many_symbols_start_with_exact_values():
+    a, b, c, d = sp.symbols("a b c d", real=True)
+    found = counterexample(a * b + c * d, a * b - c * d)
+    assert all(v.is_Rational for v in found.point.values())
+    assert found.difference > 0
