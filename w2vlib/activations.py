@@ -22,7 +22,7 @@ def sigmoid(x):
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
-        z = np.exp(-np.abs(x))         # in (0, 1]
+        z = np.exp(-np.abs(x))         # in [0, 1]
         out = np.where(x >= 0, 1, z)   # numerator: 1 for x >= 0, e^{x} = z for x < 0
         out /= 1 + z
     return out[()]
@@ -39,7 +39,7 @@ def sigmoid_grad(x):
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):
-        z = np.exp(-np.abs(x))  # in (0, 1]
+        z = np.exp(-np.abs(x))  # in [0, 1]
         return (z / (1 + z) ** 2)[()]
 
 
@@ -48,9 +48,9 @@ def log_sigmoid(x):
 
     Computed as $\min(x, 0) - \log(1 + e^{-|x|})$, equal to it on both halves of the
     line; it only exponentiates $-|x| \le 0$ and adds two non-positive terms,
-    $\min(x, 0)$ and $-\log(1 + e^{-|x|})$, so nothing overflows or cancels. At $x = -1000$ it returns $-1000$ exactly, where
-    $\log$ of a computed $\sigma(x)$ gives $-\infty$. Its derivative is $\sigma(-x)$
-    (eq. ``log-sigmoid-grad``).
+    $\min(x, 0)$ and $-\log(1 + e^{-|x|})$, so nothing overflows or cancels. At
+    $x = -1000$ it returns $-1000$ exactly, where $\log$ of a computed $\sigma(x)$ gives
+    $-\infty$. Its derivative is $\sigma(-x)$ (eq. ``log-sigmoid-grad``).
     """
     x = as_float_array(x, "x")
     with np.errstate(under="ignore"):

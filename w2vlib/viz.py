@@ -112,7 +112,11 @@ class SliderFigure:
             slider = widgets.SelectionSlider(
                 options=[(self.fmt.format(v), v) for v in self.values], value=self.initial,
                 description=self.label, continuous_update=True, layout=widgets.Layout(width="36em"))
-            image = widgets.Image(value=self.render(self.initial), format="png")
+            if self._frames is None:
+                first = self.render(self.initial)
+            else:  # already drawn for the static page
+                first = base64.b64decode(self._frames[self.values.index(self.initial)])
+            image = widgets.Image(value=first, format="png")
 
             def redraw(change):
                 image.value = self.render(change["new"])
@@ -122,8 +126,9 @@ class SliderFigure:
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        static = self.to_html()  # first, so the widget reuses its initial frame
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/html"] = self.to_html()
+        bundle["text/html"] = static
         bundle["text/plain"] = f"<SliderFigure over {self.label}: {len(self.values)} values>"
         return bundle
 
