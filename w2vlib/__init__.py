@@ -2,22 +2,51 @@
 
 Every function names the chapter where it is derived; every gradient is checked
 against SymPy and central finite differences (``gradcheck``) in the chapters and tests.
+Conventions: rows of ``U`` are the outside vectors $u_w$, rows of ``V`` the centre
+vectors $v_w$, both (n_words, d); losses are pure functions and negatives are passed in.
 """
 
 from .activations import log_sigmoid, sigmoid, sigmoid_grad
-from .check import Counterexample, counterexample
+from .check import Counterexample, GradientVerdict, check_gradient, counterexample, explicit
+from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_and_gradient, truncated_svd_factors
 from .gradcheck import gradcheck, numerical_gradient
+from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
+from .scatter import group_sum_rows, scatter_add_rows
+from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
+from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
 from .viz import SliderFigure, slider_figure
+from .windows import cbow, cbow_batch, skipgram, skipgram_batch
 
 __all__ = [
     "Counterexample",
+    "FactorizationHistory",
+    "GradientVerdict",
     "SliderFigure",
+    "bilinear_and_gradient",
+    "cbow",
+    "cbow_batch",
+    "check_gradient",
     "counterexample",
+    "explicit",
     "gradcheck",
+    "group_sum_rows",
     "log_sigmoid",
+    "log_softmax",
+    "mf_gradient_descent",
+    "mf_loss_and_gradient",
+    "naive_softmax_loss_and_gradient",
+    "naive_softmax_loss_and_gradient_batch",
+    "neg_sampling_loss_and_gradient",
+    "neg_sampling_loss_and_gradient_batch",
     "numerical_gradient",
+    "scatter_add_rows",
+    "sgns_objective_and_gradient",
     "sigmoid",
     "sigmoid_grad",
+    "skipgram",
+    "skipgram_batch",
     "slider_figure",
+    "softmax",
+    "truncated_svd_factors",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

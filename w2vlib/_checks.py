@@ -48,3 +48,63 @@ def check_positive(value, name: str) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return value
+
+
+def check_nonnegative(value, name: str) -> float:
+    """Return ``value`` as a float after checking that it is a finite number >= 0."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number >= 0, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+def as_index(i, n: int, name: str) -> int:
+    """Return ``i`` as a Python int after checking that it is an integer in ``[0, n)``.
+
+    Negative indices are refused: numpy would silently count them from the end.
+    """
+    if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer word index, got {type(i).__name__}")
+    if not 0 <= i < n:
+        raise IndexError(f"{name} must be a word index in [0, {n}), got {i}")
+    return int(i)
+
+
+def as_indices(idx, n: int, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """Return ``idx`` as an int64 array after checking that every entry is in ``[0, n)``.
+
+    An empty list is accepted (as an empty index array); booleans and floats are refused.
+    """
+    arr = np.asarray(idx)
+    if arr.size == 0 and arr.dtype.kind == "f":  # np.asarray([]) is float64
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be integer word indices, got dtype {arr.dtype}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        bad = arr[(arr < 0) | (arr >= n)].flat[0]
+        raise IndexError(f"{name} must hold word indices in [0, {n}), got {bad}")
+    return arr.astype(np.int64, copy=False)
+
+
+def as_embeddings(M, name: str, *, d: int | None = None) -> np.ndarray:
+    """Return a 2-D float matrix of word vectors, one row per word: shape (n_words, d)."""
+    M = as_float_array(M, name)
+    if M.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_words, d), got shape {M.shape}")
+    if M.shape[0] == 0 or M.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one word and one dimension, got shape {M.shape}")
+    if d is not None and M.shape[1] != d:
+        raise ValueError(f"{name} must have d = {d} columns, got shape {M.shape}")
+    return M
+
+
+def as_vector(v, name: str, d: int) -> np.ndarray:
+    """Return a 1-D float vector of length ``d``."""
+    v = as_float_array(v, name)
+    if v.shape != (d,):
+        raise ValueError(f"{name} must be a vector of shape ({d},), got shape {v.shape}")
+    return v

@@ -1,4 +1,4 @@
-"""Refuting a hand derivation: find a concrete input where two formulas disagree."""
+"""Refuting a hand derivation: find a concrete input where two formulas, or a gradient and its loss, disagree."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+
+from ._checks import as_float_array, check_positive
+from .gradcheck import numerical_gradient
 
 # Small exact values first (a student can redo the arithmetic by hand), then a few
 # irrational-looking rationals, which avoid accidental agreement at symmetric points.
@@ -21,6 +24,7 @@ class Counterexample:
     point: dict
     candidate: float
     reference: float
+    entry: tuple | None = None   # for matrices: (row, column) of the worst entry
 
     @property
     def difference(self) -> float:
@@ -28,7 +32,8 @@ class Counterexample:
 
     def __str__(self) -> str:
         at = ", ".join(f"{s} = {v}" for s, v in self.point.items())
-        return (f"at {at}: candidate = {self.candidate:.6g}, reference = {self.reference:.6g} "
+        where = "" if self.entry is None else f"entry {self.entry}, "
+        return (f"at {at}: {where}candidate = {self.candidate:.6g}, reference = {self.reference:.6g} "
                 f"(difference {self.difference:.3g})")
 
 
@@ -59,7 +64,8 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
         gaps = [abs(a - b) / max(1.0, abs(b)) for a, b in zip(c, r)]
         worst = int(np.argmax(gaps))
         if gaps[worst] > tol:
-            return Counterexample(subs, c[worst], r[worst])
+            entry = divmod(worst, candidate.shape[1]) if isinstance(candidate, sp.MatrixBase) else None
+            return Counterexample(subs, c[worst], r[worst], entry)
     if compared == 0:
         raise ValueError(f"no point gave both formulas a real value (symbols {symbols}); "
                          "pass every free symbol in symbols, and real-valued formulas")
@@ -85,3 +91,154 @@ def _entrywise(expr, subs) -> list:
             return [None]
         values.append(float(v))
     return values
+
+
+@dataclass(frozen=True)
+class GradientVerdict:
+    """The answer of :func:`check_gradient`: truthy when the candidate gradient is right.
+
+    ``max_relative_error`` is the size of the disagreement at ``point`` (0 when right);
+    ``counterexample`` holds, for a SymPy check, the exact inputs and the two values.
+    """
+
+    correct: bool
+    message: str
+    max_relative_error: float = 0.0
+    point: object = None
+    entry: tuple | None = None
+    candidate: float | None = None
+    reference: float | None = None
+    counterexample: Counterexample | None = None
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def check_gradient(loss, candidate, wrt=None, *, name: str = "the gradient", x=None, n_points: int = 5,
+                   tol: float = 1e-6, seed: int = 0) -> GradientVerdict:
+    r"""Is ``candidate`` the gradient of ``loss``? If not, where does it go wrong, and by how much?
+
+    Two ways to ask, for a derivation on paper or for code:
+
+    - **SymPy**: ``loss`` a scalar SymPy expression, ``wrt`` the symbol, the list or
+      ``Matrix`` of symbols, or the ``MatrixSymbol`` to differentiate by, and ``candidate``
+      an expression of the same shape (matrix expressions such as
+      ``-2*(P - U*V.T)*V`` work: every ``MatrixSymbol`` is spelt out entry by entry).
+      The reference is SymPy's derivative of ``loss``, entry by entry; a wrong candidate
+      comes back with a :class:`Counterexample`, exact inputs where the two differ.
+    - **numpy**: ``loss`` a function of one array, ``candidate`` a function returning its
+      gradient (or the gradient at ``x`` as an array), ``x`` an example input. The
+      candidate is compared with central differences at ``x`` and at ``n_points - 1``
+      seeded standard-normal points of the same shape; it is right where every entry's
+      relative error $|g - \hat g| / \max(|g|, |\hat g|, 10^{-6})$ is at most ``tol``.
+
+    A candidate with the wrong shape, or one that raises (``NotImplementedError``
+    included), gets a verdict saying so rather than an exception.
+    """
+    if isinstance(loss, sp.Basic):
+        return _check_symbolic(loss, candidate, wrt, name)
+    if callable(loss):
+        if x is None:
+            raise ValueError("x must be given for a numpy check: an example input of the loss")
+        return _check_numeric(loss, candidate, x, name, n_points, tol, seed)
+    raise TypeError(f"loss must be a SymPy expression or a function of one array, got {type(loss).__name__}")
+
+
+def explicit(expr, matrices=None):
+    """Spell out every ``MatrixSymbol`` in ``expr`` as a ``Matrix`` of real scalar symbols.
+
+    Entry (i, j) of a MatrixSymbol ``U`` becomes the symbol ``U[i,j]`` (``v[i]`` for a
+    column vector ``v``). Returns ``(expr, matrices)``: the explicit expression, a Matrix
+    or a scalar (1 x 1 results become scalars), and the dict ``MatrixSymbol -> Matrix``.
+    """
+    expr = sp.sympify(expr)
+    matrices = dict(matrices or {})
+    for M in sorted(expr.atoms(sp.MatrixSymbol), key=str):
+        if M not in matrices:
+            rows, cols = (int(n) for n in M.shape)
+            matrices[M] = sp.Matrix(rows, cols, lambda i, j: sp.Symbol(
+                f"{M.name}[{i}]" if cols == 1 else f"{M.name}[{i},{j}]", real=True))
+    if matrices:
+        expr = expr.xreplace(matrices).doit()
+        if isinstance(expr, sp.MatrixExpr):
+            expr = expr.as_explicit()
+    if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
+        expr = expr[0, 0]
+    return expr, matrices
+
+
+def _check_symbolic(loss, candidate, wrt, name):
+    if wrt is None:
+        raise ValueError("wrt must be given for a SymPy check: the symbol, symbols or MatrixSymbol "
+                         "to differentiate by")
+    loss, matrices = explicit(loss)
+    if isinstance(loss, sp.MatrixBase):
+        raise ValueError(f"loss must be a scalar, got a matrix of shape {loss.shape}")
+    if isinstance(wrt, sp.MatrixSymbol):
+        wrt, matrices = explicit(wrt, matrices)
+        if not isinstance(wrt, sp.MatrixBase):  # a 1 x 1 MatrixSymbol
+            wrt = sp.Matrix([[wrt]])
+    elif isinstance(wrt, (list, tuple)):
+        wrt = sp.Matrix(wrt)
+    if callable(candidate) and not isinstance(candidate, sp.Basic):
+        raise TypeError("candidate must be a SymPy expression when loss is one; "
+                        "for a numpy function, pass loss as a function too")
+    candidate, _ = explicit(candidate, matrices)
+    if isinstance(wrt, sp.MatrixBase):
+        reference = wrt.applyfunc(lambda s: sp.diff(loss, s))
+        if not isinstance(candidate, sp.MatrixBase):
+            candidate = sp.Matrix([[candidate]])
+        if candidate.shape != reference.shape:
+            return GradientVerdict(False, f"{name} has shape {candidate.shape}; the gradient must have "
+                                          f"the shape of the variable, {reference.shape}", float("inf"))
+    else:
+        reference = sp.diff(loss, wrt)
+    found = counterexample(candidate, reference)
+    if found is None:
+        return GradientVerdict(True, f"{name} is right: it equals SymPy's derivative of the loss "
+                                     "at every point tried")
+    rel = found.difference / max(abs(found.reference), abs(found.candidate), 1e-300)
+    return GradientVerdict(False, f"{name} is wrong: {found}", rel, found.point,
+                           candidate=found.candidate, reference=found.reference, counterexample=found)
+
+
+def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
+    x0 = np.array(as_float_array(x, "x"), dtype=np.float64)
+    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 1:
+        raise ValueError(f"n_points must be a positive integer, got {n_points!r}")
+    tol = check_positive(tol, "tol")
+    points = [x0]
+    if callable(candidate):
+        rng = np.random.default_rng(seed)
+        points += [rng.standard_normal(x0.shape) for _ in range(n_points - 1)]
+    worst = 0.0
+    for point in points:
+        try:
+            g = candidate(point.copy()) if callable(candidate) else candidate
+            g = np.asarray(g, dtype=np.float64)
+        except NotImplementedError:
+            return GradientVerdict(False, f"{name} is not implemented yet (it raised NotImplementedError)",
+                                   float("inf"), point)
+        except Exception as exc:  # a student's code may fail in any way; report it, do not crash
+            return GradientVerdict(False, f"{name} raised {type(exc).__name__}: {exc}", float("inf"), point)
+        if g.shape != x0.shape:
+            return GradientVerdict(False, f"{name} has shape {g.shape}; the gradient must have the shape "
+                                          f"of the input, {x0.shape}", float("inf"), point)
+        numeric = numerical_gradient(loss, point)
+        with np.errstate(invalid="ignore"):
+            rel = np.abs(g - numeric) / np.maximum(np.maximum(np.abs(g), np.abs(numeric)), 1e-6)
+        rel = np.where(np.isfinite(g), rel, np.inf)
+        entry = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.size else ()
+        if rel.size and rel[entry] > tol:
+            entry = tuple(int(i) for i in entry)
+            return GradientVerdict(
+                False, f"{name} is wrong: at entry {entry} it gives {g[entry]:.6g} where finite differences "
+                       f"give {numeric[entry]:.6g} (relative error {rel[entry]:.3g}); "
+                       f"the input was {np.array2string(point, precision=3, threshold=20)}",
+                float(rel[entry]), point, entry, float(g[entry]), float(numeric[entry]))
+        worst = max(worst, float(rel.max()) if rel.size else 0.0)
+    return GradientVerdict(True, f"{name} is right: largest relative error {worst:.2g} against finite "
+                                 f"differences at {len(points)} point(s)", worst)

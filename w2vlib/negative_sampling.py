@@ -1,0 +1,84 @@
+"""The negative-sampling loss and its gradients, one centre word or a batch.
+
+Derived in the chapter *Negative sampling* (``book/negative_sampling.md``).
+Conventions: rows of ``U`` are the outside vectors $u_w$, (n_words, d); ``v_c`` is one
+centre vector, (d,); ``o`` the observed outside word; ``negatives`` the K sampled words.
+The samples are passed in, never drawn here, so the loss is a pure function.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_embeddings, as_index, as_indices, as_vector
+from .activations import log_sigmoid, sigmoid
+from .scatter import group_sum_rows
+from .softmax import _centre_batch
+
+
+def neg_sampling_loss_and_gradient(v_c, o, U, negatives):
+    r"""Negative-sampling loss of one (centre, outside) pair, and its gradients.
+
+    $J = -\log\sigma(u_o^\top v_c) - \sum_{k=1}^{K} \log\sigma(-u_k^\top v_c)$ (eq. ``ns-loss``);
+    $\partial J/\partial v_c = -\sigma(-u_o^\top v_c)\,u_o + \sum_k \sigma(u_k^\top v_c)\,u_k$,
+    $\partial J/\partial u_o = -\sigma(-u_o^\top v_c)\,v_c$ and
+    $\partial J/\partial u_k = \sigma(u_k^\top v_c)\,v_c$ (eqs. ``ns-grad-vc``, ``ns-grad-uo``, ``ns-grad-uk``).
+
+    A word drawn twice contributes twice; a negative equal to ``o`` adds its term to the
+    same row of ``grad_U`` as the positive one.
+
+    Shapes: ``v_c`` (d,), ``o`` an int, ``U`` (n_words, d), ``negatives`` (K,) ints.
+    Returns ``(loss, grad_v_c, grad_U)``: a float, (d,) and (n_words, d).
+    """
+    U = as_embeddings(U, "U")
+    v_c = as_vector(v_c, "v_c", U.shape[1])
+    o = as_index(o, U.shape[0], "o")
+    negatives = as_indices(negatives, U.shape[0], "negatives", ndim=1)
+    u_o, U_k = U[o], U[negatives]                    # (d,), (K, d)
+    s_o, s_k = u_o @ v_c, U_k @ v_c                  # scalar, (K,)
+    loss = -log_sigmoid(s_o) - np.sum(log_sigmoid(-s_k))
+    g_o = -sigmoid(-s_o)                             # dJ/ds_o
+    g_k = sigmoid(s_k)                               # dJ/ds_k, (K,)
+    grad_v_c = g_o * u_o + g_k @ U_k                 # (d,)
+    grad_U = np.zeros(U.shape, dtype=np.result_type(v_c, U))
+    grad_U[o] += g_o * v_c
+    np.add.at(grad_U, negatives, np.outer(g_k, v_c))  # each occurrence adds its own row
+    return float(loss), grad_v_c.astype(grad_U.dtype, copy=False), grad_U
+
+
+def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool = False):
+    r"""The negative-sampling loss for B pairs at once, each with its own K negatives.
+
+    Row b is :func:`neg_sampling_loss_and_gradient` of ``(V_c[b], o[b], U, negatives[b])``;
+    the gradients are those of the summed loss $\sum_b J_b$.
+
+    Shapes: ``V_c`` (B, d), ``o`` (B,), ``U`` (n_words, d), ``negatives`` (B, K).
+    Returns ``(losses, grad_V_c, grad_U)``: (B,), (B, d), and ``grad_U`` either dense,
+    (n_words, d), or with ``sparse=True`` the pair ``(rows, row_grads)``: the distinct rows
+    of U that the batch touches and their summed gradients, (R,) and (R, d). Training
+    updates only those rows.
+    """
+    U = as_embeddings(U, "U")
+    V_c = _centre_batch(V_c, U.shape[1])
+    B, d = V_c.shape
+    o = as_indices(o, U.shape[0], "o", ndim=1)
+    negatives = as_indices(negatives, U.shape[0], "negatives", ndim=2)
+    if o.shape[0] != B or negatives.shape[0] != B:
+        raise ValueError(f"o and negatives must have one row per row of V_c ({B}), "
+                         f"got shapes {o.shape} and {negatives.shape}")
+    u_o, U_k = U[o], U[negatives]                                   # (B, d), (B, K, d)
+    s_o = np.einsum("bd,bd->b", u_o, V_c)                           # (B,)
+    s_k = np.einsum("bkd,bd->bk", U_k, V_c)                         # (B, K)
+    losses = -log_sigmoid(s_o) - log_sigmoid(-s_k).sum(axis=1)      # (B,)
+    g_o = -sigmoid(-s_o)                                            # (B,)
+    g_k = sigmoid(s_k)                                              # (B, K)
+    grad_V_c = g_o[:, None] * u_o + np.einsum("bk,bkd->bd", g_k, U_k)  # (B, d)
+    rows = np.concatenate([o, negatives.ravel()])                   # (B + B*K,)
+    row_grads = np.concatenate([g_o[:, None] * V_c,                 # (B, d)
+                                (g_k[:, :, None] * V_c[:, None, :]).reshape(-1, d)])  # (B*K, d)
+    rows, row_grads = group_sum_rows(rows, row_grads)
+    if sparse:
+        return losses, grad_V_c, (rows, row_grads)
+    grad_U = np.zeros(U.shape, dtype=row_grads.dtype)
+    grad_U[rows] = row_grads
+    return losses, grad_V_c, grad_U
