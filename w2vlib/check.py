@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -54,21 +55,24 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
     if symbols is None:
         symbols = sorted(candidate.free_symbols | reference.free_symbols, key=str)
     symbols = list(symbols)
+    free = (candidate.free_symbols | reference.free_symbols) - set(symbols)
+    if free:
+        raise ValueError(f"the formulas have free symbols {sorted(free, key=str)} that are not in symbols")
+    evaluate_c, evaluate_r = _evaluator(candidate, symbols), _evaluator(reference, symbols)
     compared = 0
     for point in itertools.islice(_candidate_points(len(symbols)), max_points):
-        subs = dict(zip(symbols, point))
-        c, r = _entrywise(candidate, subs), _entrywise(reference, subs)
-        if any(v is None for v in c + r):
-            continue  # a pole, a complex value or a symbol left free at this point
+        c, r = evaluate_c(point), evaluate_r(point)
+        if c is None or r is None:
+            continue  # a pole or a complex value at this point
         compared += 1
         gaps = [abs(a - b) / max(1.0, abs(b)) for a, b in zip(c, r)]
         worst = int(np.argmax(gaps))
         if gaps[worst] > tol:
             entry = divmod(worst, candidate.shape[1]) if isinstance(candidate, sp.MatrixBase) else None
-            return Counterexample(subs, c[worst], r[worst], entry)
+            return Counterexample(dict(zip(symbols, point)), c[worst], r[worst], entry)
     if compared == 0:
         raise ValueError(f"no point gave both formulas a real value (symbols {symbols}); "
-                         "pass every free symbol in symbols, and real-valued formulas")
+                         "pass real-valued formulas")
     return None
 
 
@@ -83,14 +87,34 @@ def _candidate_points(n: int):
         yield tuple(sp.Rational(int(k), 7) for k in rng.integers(-21, 22, size=n))
 
 
-def _entrywise(expr, subs) -> list:
-    values = []
-    for entry in (expr if isinstance(expr, sp.MatrixBase) else [expr]):
-        v = sp.N(entry.subs(subs), 30)
-        if not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or not v.is_real:
-            return [None]
-        values.append(float(v))
-    return values
+def _evaluator(expr, symbols):
+    """Compile ``expr`` (entry by entry for a matrix) into a 30-digit mpmath function of a point.
+
+    The function returns the entries as floats, or None where one is complex, infinite or
+    undefined (a pole, the log of a negative number).
+    """
+    entries = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
+    compiled = sp.lambdify(symbols, entries, modules="mpmath")
+
+    def evaluate(point):
+        with mpmath.workdps(30):
+            try:
+                values = compiled(*(mpmath.mpf(int(p.p)) / int(p.q) for p in point))
+            except (ZeroDivisionError, ValueError, OverflowError):
+                return None
+            out = []
+            for v in values:
+                v = mpmath.mpmathify(v)
+                if isinstance(v, mpmath.mpc):
+                    if v.imag != 0:
+                        return None
+                    v = v.real
+                if not mpmath.isfinite(v):
+                    return None
+                out.append(float(v))
+            return out
+
+    return evaluate
 
 
 @dataclass(frozen=True)
@@ -186,6 +210,8 @@ def _check_symbolic(loss, candidate, wrt, name):
     if callable(candidate) and not isinstance(candidate, sp.Basic):
         raise TypeError("candidate must be a SymPy expression when loss is one; "
                         "for a numpy function, pass loss as a function too")
+    if isinstance(candidate, (list, tuple)):
+        candidate = sp.Matrix(candidate)
     candidate, _ = explicit(candidate, matrices)
     if isinstance(wrt, sp.MatrixBase):
         reference = wrt.applyfunc(lambda s: sp.diff(loss, s))

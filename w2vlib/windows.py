@@ -105,6 +105,8 @@ def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example):
     if mask is None or contexts.ndim != 2 or contexts.shape[0] != centers.shape[0]:
         raise ValueError(f"contexts must be a 2-D integer array with one row per centre "
                          f"({centers.shape[0]}), got {contexts.dtype} of shape {contexts.shape}")
+    if (contexts < -1).any():
+        raise IndexError(f"contexts must hold word indices, or -1 for padding, got {contexts.min()}")
     counts = mask.sum(axis=1)                                   # (B,)
     if (counts == 0).any():
         raise ValueError(f"contexts row {int(np.argmin(counts))} has no word: each window needs at least one")
