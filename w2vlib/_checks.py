@@ -11,11 +11,12 @@ import numbers
 import numpy as np
 
 
-def as_float_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
+def as_float_array(x, name: str, *, ndim: int | None = None, finite: bool = True) -> np.ndarray:
     """Return ``x`` as a real floating-point ndarray, checked for type, shape and finiteness.
 
     Floating dtypes are kept (float32 stays float32); integers become float64.
-    Booleans, complex numbers, strings and objects are refused.
+    Booleans, complex numbers, strings and objects are refused. ``finite=False`` skips
+    the finiteness scan, for a caller that checks only the entries it reads.
     """
     try:
         arr = np.asarray(x)
@@ -33,11 +34,20 @@ def as_float_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
         )
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
-    finite = np.isfinite(arr)
-    if not finite.all():
-        where = tuple(int(i) for i in np.argwhere(~finite)[0])
-        raise ValueError(f"{name} must be finite, got {arr[where]} at index {where}")
+    if finite:
+        check_finite(arr, name)
     return arr
+
+
+def check_finite(arr: np.ndarray, name: str, rows: np.ndarray | None = None) -> None:
+    """Raise if ``arr`` (or, with a 1-D index array ``rows``, those rows of it) holds a nan or an inf."""
+    part = arr if rows is None else arr[rows]
+    ok = np.isfinite(part)
+    if not ok.all():
+        where = tuple(int(i) for i in np.argwhere(~ok)[0])
+        if rows is not None:  # position in the gathered rows -> row of arr
+            where = (int(rows[where[0]]),) + where[1:]
+        raise ValueError(f"{name} must be finite, got {arr[where]} at index {where}")
 
 
 def check_positive(value, name: str) -> float:
@@ -90,9 +100,13 @@ def as_indices(idx, n: int, name: str, *, ndim: int | None = None) -> np.ndarray
     return arr.astype(np.int64, copy=False)
 
 
-def as_embeddings(M, name: str, *, d: int | None = None) -> np.ndarray:
-    """Return a 2-D float matrix of word vectors, one row per word: shape (n_words, d)."""
-    M = as_float_array(M, name)
+def as_embeddings(M, name: str, *, d: int | None = None, finite: bool = True) -> np.ndarray:
+    """Return a 2-D float matrix of word vectors, one row per word: shape (n_words, d).
+
+    ``finite=False`` leaves the nan/inf scan to the caller, which then checks only the
+    rows it reads (negative sampling reads K + 1 rows of a matrix of any size).
+    """
+    M = as_float_array(M, name, finite=finite)
     if M.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_words, d), got shape {M.shape}")
     if M.shape[0] == 0 or M.shape[1] == 0:

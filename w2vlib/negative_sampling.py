@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_index, as_indices, as_vector
+from ._checks import as_embeddings, as_index, as_indices, as_vector, check_finite
 from .activations import log_sigmoid, sigmoid
 from .scatter import group_sum_rows
 from .softmax import _centre_batch
@@ -30,10 +30,11 @@ def neg_sampling_loss_and_gradient(v_c, o, U, negatives):
     Shapes: ``v_c`` (d,), ``o`` an int, ``U`` (n_words, d), ``negatives`` (K,) ints.
     Returns ``(loss, grad_v_c, grad_U)``: a float, (d,) and (n_words, d).
     """
-    U = as_embeddings(U, "U")
+    U = as_embeddings(U, "U", finite=False)  # only the K + 1 rows read are scanned
     v_c = as_vector(v_c, "v_c", U.shape[1])
     o = as_index(o, U.shape[0], "o")
     negatives = as_indices(negatives, U.shape[0], "negatives", ndim=1)
+    check_finite(U, "U", np.append(negatives, o))
     u_o, U_k = U[o], U[negatives]                    # (d,), (K, d)
     s_o, s_k = u_o @ v_c, U_k @ v_c                  # scalar, (K,)
     loss = -log_sigmoid(s_o) - np.sum(log_sigmoid(-s_k))
@@ -58,7 +59,7 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     of U that the batch touches and their summed gradients, (R,) and (R, d). Training
     updates only those rows.
     """
-    U = as_embeddings(U, "U")
+    U = as_embeddings(U, "U", finite=False)  # only the rows read are scanned
     V_c = _centre_batch(V_c, U.shape[1])
     B, d = V_c.shape
     o = as_indices(o, U.shape[0], "o", ndim=1)
@@ -66,6 +67,7 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     if o.shape[0] != B or negatives.shape[0] != B:
         raise ValueError(f"o and negatives must have one row per row of V_c ({B}), "
                          f"got shapes {o.shape} and {negatives.shape}")
+    check_finite(U, "U", np.concatenate([o, negatives.ravel()]))
     u_o, U_k = U[o], U[negatives]                                   # (B, d), (B, K, d)
     s_o = np.einsum("bd,bd->b", u_o, V_c)                           # (B,)
     s_k = np.einsum("bkd,bd->bk", U_k, V_c)                         # (B, K)

@@ -129,3 +129,33 @@ def test_sigmoid_slider_changes_the_figure(browser, server):
         assert not visit.errors, f"console errors: {visit.errors}"
     finally:
         visit.close()
+
+
+SLIDER_PAGES = [f"{name}.html" for name in toc_files()
+                if "slider_figure(" in (ROOT / f"{name}.md").read_text()]
+
+
+@pytest.mark.parametrize("path", SLIDER_PAGES)
+def test_every_slider_on_the_page_moves_its_figure(browser, server, path):
+    """Each chapter that builds a slider figure has one on the page, and moving it redraws."""
+    visit = Visit(browser, f"{server}/{path}")
+    try:
+        page = visit.page
+        figures = page.locator("figure.w2v-slider")
+        assert figures.count() >= 1, f"{path}: the source calls slider_figure but the page shows none"
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            figure.scroll_into_view_if_needed()
+            image, readout = figure.locator("img"), figure.locator("output")
+            slider = figure.locator("input[type=range]")
+            seen = {(image.get_attribute("src"), readout.inner_text())}
+            slider.focus()
+            for key in ("Home", "End"):
+                page.keyboard.press(key)
+                seen.add((image.get_attribute("src"), readout.inner_text()))
+            assert len({src for src, _ in seen}) >= 2, f"{path}: slider {i} never changed its image"
+            assert len({text for _, text in seen}) >= 2, f"{path}: slider {i} never changed its readout"
+            page.screenshot(path=SHOTS / f"{Path(path).stem}-slider-{i}.png")
+        assert not visit.errors, f"{path}: console errors: {visit.errors}"
+    finally:
+        visit.close()

@@ -96,3 +96,13 @@ def test_bad_batch_shapes_are_named():
         neg_sampling_loss_and_gradient_batch(np.zeros((2, 2)), [0, 1], np.zeros((5, 2)), [1, 2])
     with pytest.raises(ValueError, match="one row per row of V_c"):
         neg_sampling_loss_and_gradient_batch(np.zeros((2, 2)), [0, 1], np.zeros((5, 2)), [[1, 2]])
+
+
+def test_a_nan_in_a_row_that_is_read_is_named_and_other_rows_do_not_matter():
+    U = np.zeros((5, 2))
+    U[3, 1] = np.nan  # word 3 is never read below, then read as a negative
+    assert np.isfinite(neg_sampling_loss_and_gradient(np.zeros(2), 0, U, [1, 2])[0])
+    with pytest.raises(ValueError, match=r"U must be finite, got nan at index \(3, 1\)"):
+        neg_sampling_loss_and_gradient(np.zeros(2), 0, U, [1, 3])
+    with pytest.raises(ValueError, match=r"U must be finite, got nan at index \(3, 1\)"):
+        neg_sampling_loss_and_gradient_batch(np.zeros((2, 2)), [0, 3], U, [[1], [2]])
