@@ -227,8 +227,8 @@ def _check_symbolic(loss, candidate, wrt, name):
         return GradientVerdict(True, f"{name} is right: it equals SymPy's derivative of the loss "
                                      "at every point tried")
     rel = found.difference / max(abs(found.reference), abs(found.candidate), 1e-300)
-    return GradientVerdict(False, f"{name} is wrong: {found}", rel, found.point,
-                           candidate=found.candidate, reference=found.reference, counterexample=found)
+    return GradientVerdict(False, f"{name} is wrong: {found}", rel, found.point, found.entry,
+                           found.candidate, found.reference, found)
 
 
 def _check_numeric(loss, candidate, x, name, n_points, tol, seed):

@@ -26,6 +26,7 @@ def test_the_lost_minus_sign_is_refuted_with_exact_inputs():
     explicit_f, matrices = explicit(F)
     reference = explicit(-2 * R * V, matrices)[0].subs(found.point)
     assert float(reference[found.entry]) == pytest.approx(found.reference)
+    assert verdict.entry == found.entry and verdict.point == found.point
     assert "grad_U is wrong" in str(verdict) and "U[0,0]" in str(verdict)
 
 
