@@ -189,6 +189,9 @@ def explicit(expr, matrices=None):
         expr = expr.xreplace(matrices).doit()
         if isinstance(expr, sp.MatrixExpr):
             expr = expr.as_explicit()
+        else:  # a scalar around a matrix expression that doit() leaves alone, e.g. Trace(HadamardPower(...))
+            expr = expr.replace(lambda e: isinstance(e, sp.MatrixExpr) and not isinstance(e, sp.MatrixBase),
+                                lambda e: e.as_explicit()).doit()
     if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
     return expr, matrices

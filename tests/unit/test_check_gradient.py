@@ -81,3 +81,10 @@ def test_misuse_is_an_error():
         check_gradient(3.0, lambda u: u, x=np.ones(2))
     with pytest.raises(TypeError, match="candidate must be a SymPy expression"):
         check_gradient(F, lambda u: u, U)
+
+
+def test_hadamard_products_inside_a_trace_are_spelt_out():
+    W = sp.MatrixSymbol("W", 3, 2)
+    weighted = sp.Trace(W.T * sp.HadamardProduct(R, R))  # sum_ij W_ij R_ij^2
+    assert check_gradient(weighted, -2 * sp.HadamardProduct(W, R) * V, U)
+    assert not check_gradient(weighted, -2 * R * V, U)  # the weights forgotten
