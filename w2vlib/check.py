@@ -265,8 +265,9 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
             entry = tuple(int(i) for i in entry)
             return GradientVerdict(
                 False, f"{name} is wrong: at entry {entry} it gives {g[entry]:.6g} where finite differences "
-                       f"give {numeric[entry]:.6g} (relative error {rel[entry]:.3g}); "
-                       f"the input was {np.array2string(point, precision=3, threshold=20)}",
+                       f"give {numeric[entry]:.6g} (relative error {rel[entry]:.3g}), "
+                       + (f"at the input {np.array2string(point, precision=3)}" if point.size <= 12 else
+                          f"at {'the given x' if point is x0 else 'a random input'} (verdict.point)"),
                 float(rel[entry]), point, entry, float(g[entry]), float(numeric[entry]))
         worst = max(worst, float(rel.max()) if rel.size else 0.0)
     return GradientVerdict(True, f"{name} is right: largest relative error {worst:.2g} against finite "
