@@ -8,6 +8,7 @@ vectors $v_w$, both (n_words, d); losses are pure functions and negatives are pa
 
 from .activations import log_sigmoid, sigmoid, sigmoid_grad
 from .check import Counterexample, GradientVerdict, check_gradient, counterexample, explicit
+from .corpus import LineCorpus, tokenize
 from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_and_gradient, truncated_svd_factors
 from .gradcheck import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
@@ -15,13 +16,16 @@ from .scatter import group_sum_rows, scatter_add_rows
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
 from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
 from .viz import SliderFigure, slider_figure
+from .vocab import Vocabulary
 from .windows import cbow, cbow_batch, skipgram, skipgram_batch
 
 __all__ = [
     "Counterexample",
     "FactorizationHistory",
     "GradientVerdict",
+    "LineCorpus",
     "SliderFigure",
+    "Vocabulary",
     "bilinear_and_gradient",
     "cbow",
     "cbow_batch",
@@ -47,6 +51,7 @@ __all__ = [
     "skipgram_batch",
     "slider_figure",
     "softmax",
+    "tokenize",
     "truncated_svd_factors",
 ]
 __version__ = "0.2.0"

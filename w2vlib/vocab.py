@@ -1,0 +1,91 @@
+"""The vocabulary: word counts, the frequent-word subsampling of word2vec, and the noise distribution.
+
+Used by the training chapter (``book/training.md``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words with at least ``min_count`` occurrences, most frequent first (ties alphabetical).
+
+    ``words[i]`` is the word of index ``i``, ``counts[i]`` its number of occurrences,
+    ``index[word]`` its index. ``n_tokens`` counts every token read, kept or not.
+    """
+
+    words: tuple
+    counts: np.ndarray
+    index: dict
+    n_tokens: int
+    min_count: int
+
+    @classmethod
+    def build(cls, sentences, *, min_count: int = 5) -> "Vocabulary":
+        """Count the words of ``sentences`` (an iterable of lists of strings), in one pass."""
+        if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
+            raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+        counter: Counter = Counter()
+        for n, sentence in enumerate(sentences):
+            if isinstance(sentence, str) or not all(isinstance(w, str) for w in sentence):
+                raise TypeError(f"sentences must be lists of string tokens; sentence {n} is "
+                                f"{type(sentence).__name__}: {str(sentence)[:60]!r}")
+            counter.update(sentence)
+        n_tokens = sum(counter.values())
+        if n_tokens == 0:
+            raise ValueError("sentences: the corpus is empty, it has no tokens")
+        kept = sorted((w for w, c in counter.items() if c >= min_count), key=lambda w: (-counter[w], w))
+        if not kept:
+            raise ValueError(f"min_count = {min_count} leaves no word: the most frequent word occurs "
+                             f"{max(counter.values())} times")
+        counts = np.array([counter[w] for w in kept], dtype=np.int64)
+        return cls(tuple(kept), counts, {w: i for i, w in enumerate(kept)}, n_tokens, int(min_count))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word) -> bool:
+        return word in self.index
+
+    def encode(self, sentence) -> np.ndarray:
+        """Indices of the words of ``sentence`` that are in the vocabulary, in order; others dropped."""
+        return np.fromiter((self.index[w] for w in sentence if w in self.index), dtype=np.int64)
+
+    def lookup(self, word: str) -> int:
+        """The index of ``word``; a ``KeyError`` that says the word is not in the vocabulary."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise KeyError(f"word {word!r} is not in the vocabulary ({len(self)} words with "
+                           f"min_count = {self.min_count})") from None
+
+    def keep_probabilities(self, sample: float) -> np.ndarray:
+        r"""The probability of keeping each occurrence of each word under frequent-word subsampling.
+
+        Mikolov et al. (2013b) discard word $w$ with probability $1 - \sqrt{t / f(w)}$, where
+        $f(w)$ is its share of the tokens. The released code uses
+        $p_{\text{keep}}(w) = \bigl(\sqrt{f(w)/t} + 1\bigr)\, t / f(w)$, capped at 1; we use it,
+        as gensim does, so that ``sample`` means the same thing in both. ``sample = 0`` keeps
+        everything. Shape (n_words,).
+        """
+        if isinstance(sample, bool) or not isinstance(sample, (int, float)) or not 0 <= sample < 1:
+            raise ValueError(f"sample must be a number in [0, 1), got {sample!r}")
+        if sample == 0:
+            return np.ones(len(self))
+        f = self.counts / self.counts.sum()             # share of the kept tokens
+        return np.minimum((np.sqrt(f / sample) + 1) * sample / f, 1.0)
+
+    def noise_distribution(self, power: float = 0.75) -> np.ndarray:
+        r"""The distribution negatives are drawn from: $P_n(w) \propto \text{count}(w)^{\text{power}}$.
+
+        word2vec uses power 3/4 (Mikolov et al., 2013b). Shape (n_words,), sums to 1.
+        """
+        if isinstance(power, bool) or not isinstance(power, (int, float)) or not 0 <= power <= 1:
+            raise ValueError(f"power must be a number in [0, 1], got {power!r}")
+        weights = self.counts.astype(np.float64) ** power
+        return weights / weights.sum()
