@@ -28,3 +28,15 @@ def evaluate(expr, matrices, values):
     numbers = [float(v) for A in values for v in np.asarray(A, dtype=np.float64).reshape(-1)]
     f = sp.lambdify(symbols, expr, modules="numpy")
     return np.array(f(*numbers), dtype=np.float64)
+
+
+def assert_matches_sympy(J, loss, gradients, wrt, matrices, values):
+    """``loss`` equals J, and each gradient equals SymPy's entrywise derivative of J by its ``wrt``.
+
+    Tolerances: the loss to 1e-12 relative, the gradients to 1e-10 (lambdified SymPy and
+    numpy round differently, by a few ulps per operation).
+    """
+    np.testing.assert_allclose(loss, evaluate(J, matrices, values), rtol=1e-12)
+    for gradient, M in zip(gradients, wrt):
+        np.testing.assert_allclose(np.reshape(gradient, M.shape),
+                                   evaluate(entrywise_gradient(J, M), matrices, values), rtol=1e-10, atol=1e-14)
