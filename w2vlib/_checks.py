@@ -50,11 +50,19 @@ def check_finite(arr: np.ndarray, name: str, rows: np.ndarray | None = None) -> 
         raise ValueError(f"{name} must be finite, got {arr[where]} at index {where}")
 
 
+def _is_integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _as_real(value, name: str, expected: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    return float(value)
+
+
 def check_positive(value, name: str) -> float:
     """Return ``value`` as a float after checking that it is a finite number > 0."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a positive number, got {type(value).__name__}")
-    value = float(value)
+    value = _as_real(value, name, "a positive number")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return value
@@ -62,12 +70,18 @@ def check_positive(value, name: str) -> float:
 
 def check_nonnegative(value, name: str) -> float:
     """Return ``value`` as a float after checking that it is a finite number >= 0."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number >= 0, got {type(value).__name__}")
-    value = float(value)
+    value = _as_real(value, name, "a number >= 0")
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value}")
     return value
+
+
+def check_int(value, name: str, low: int, high: int | None = None, *, expected: str | None = None) -> int:
+    """Return ``value`` as an int after checking that it is an integer in ``[low, high]``."""
+    if not _is_integer(value) or value < low or (high is not None and value > high):
+        expected = expected or (f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}")
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
 
 
 def as_index(i, n: int, name: str) -> int:
@@ -75,7 +89,7 @@ def as_index(i, n: int, name: str) -> int:
 
     Negative indices are refused: numpy would silently count them from the end.
     """
-    if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+    if not _is_integer(i):
         raise TypeError(f"{name} must be an integer word index, got {type(i).__name__}")
     if not 0 <= i < n:
         raise IndexError(f"{name} must be a word index in [0, {n}), got {i}")

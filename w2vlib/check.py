@@ -9,8 +9,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._checks import as_float_array, check_positive
-from .gradcheck import numerical_gradient
+from ._checks import as_float_array, check_int, check_positive
+from .gradcheck import numerical_gradient, relative_errors
 
 # Small exact values first (a student can redo the arithmetic by hand), then a few
 # irrational-looking rationals, which avoid accidental agreement at symmetric points.
@@ -236,8 +236,7 @@ def _check_symbolic(loss, candidate, wrt, name):
 
 def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
     x0 = np.array(as_float_array(x, "x"), dtype=np.float64)
-    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 1:
-        raise ValueError(f"n_points must be a positive integer, got {n_points!r}")
+    check_int(n_points, "n_points", 1, expected="a positive integer")
     tol = check_positive(tol, "tol")
     points = [x0]
     if callable(candidate):
@@ -258,7 +257,7 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
                                           f"of the input, {x0.shape}", float("inf"), point)
         numeric = numerical_gradient(loss, point)
         with np.errstate(invalid="ignore"):
-            rel = np.abs(g - numeric) / np.maximum(np.maximum(np.abs(g), np.abs(numeric)), 1e-6)
+            rel = relative_errors(g, numeric, 1e-6)
         rel = np.where(np.isfinite(g), rel, np.inf)
         entry = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.size else ()
         if rel.size and rel[entry] > tol:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ._checks import check_int
+
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters, in any script: no digits, no underscores
 
 BLOCK_CHARS = 1 << 20  # read a file a megabyte of text at a time, whatever its line lengths
@@ -47,10 +49,9 @@ class LineCorpus:
                              "give a plain-text file, one sentence per line")
         if not callable(tokenizer):
             raise TypeError(f"tokenizer must be callable, got {type(tokenizer).__name__}")
-        if isinstance(max_sentence_length, bool) or not isinstance(max_sentence_length, int) \
-                or max_sentence_length < 1:
-            raise ValueError(f"max_sentence_length must be a positive integer, got {max_sentence_length!r}")
-        self.tokenizer, self.max_sentence_length, self.encoding = tokenizer, max_sentence_length, encoding
+        self.max_sentence_length = check_int(max_sentence_length, "max_sentence_length", 1,
+                                             expected="a positive integer")
+        self.tokenizer, self.encoding = tokenizer, encoding
 
     def __iter__(self):
         sentence: list[str] = []

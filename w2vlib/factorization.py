@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_nonnegative, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 
 def mf_loss_and_gradient(P, U, V, lam):
@@ -38,8 +38,7 @@ def truncated_svd_factors(P, d: int):
     Shapes: ``P`` (n, m), ``d`` an int in [1, min(n, m)]. Returns ``(U, V)``: (n, d), (m, d).
     """
     P = _matrix(P, "P")
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 1 <= d <= min(P.shape):
-        raise ValueError(f"d must be an integer in [1, {min(P.shape)}] for P of shape {P.shape}, got {d!r}")
+    d = check_int(d, "d", 1, min(P.shape), expected=f"an integer in [1, {min(P.shape)}] for P of shape {P.shape}")
     A, s, Bt = np.linalg.svd(P, full_matrices=False)            # (n, r), (r,), (r, m)
     root = np.sqrt(s[:d])                                        # (d,)
     return A[:, :d] * root, Bt[:d].T * root
@@ -71,10 +70,8 @@ def mf_gradient_descent(P, d: int, *, lam: float = 0.0, lr: float = 0.01, n_step
     lam = check_nonnegative(lam, "lam")
     lr = check_positive(lr, "lr")
     init_scale = check_positive(init_scale, "init_scale")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 0:
-        raise ValueError(f"n_steps must be an integer >= 0, got {n_steps!r}")
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d must be a positive integer, got {d!r}")
+    n_steps = check_int(n_steps, "n_steps", 0)
+    d = check_int(d, "d", 1, expected="a positive integer")
     wanted = {int(s) for s in snapshot_steps}
     if any(not 0 <= s <= n_steps for s in wanted):
         raise ValueError(f"snapshot_steps must lie in [0, {n_steps}], got {sorted(wanted)}")

@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive
+from ._checks import as_float_array, check_int, check_positive
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-5, entries=None) -> np.ndarray:
@@ -56,8 +56,7 @@ def gradcheck(f: Callable[[np.ndarray], float], x, grad, *, eps: float = 1e-5, f
     floor = check_positive(floor, "floor")
     entries = None
     if max_entries is not None:
-        if isinstance(max_entries, bool) or not isinstance(max_entries, (int, np.integer)) or max_entries < 1:
-            raise ValueError(f"max_entries must be a positive integer or None, got {max_entries!r}")
+        check_int(max_entries, "max_entries", 1, expected="a positive integer or None")
         if max_entries < x.size:
             flat = np.random.default_rng(seed).choice(x.size, size=max_entries, replace=False)
             entries = [np.unravel_index(i, x.shape) for i in flat]
@@ -66,7 +65,12 @@ def gradcheck(f: Callable[[np.ndarray], float], x, grad, *, eps: float = 1e-5, f
     g, n = grad[checked], numeric[checked]
     if g.size == 0:
         raise ValueError("x must have at least one entry to check")
-    return float(np.max(np.abs(g - n) / np.maximum(np.maximum(np.abs(g), np.abs(n)), floor)))
+    return float(np.max(relative_errors(g, n, floor)))
+
+
+def relative_errors(g: np.ndarray, n: np.ndarray, floor: float) -> np.ndarray:
+    r"""Entrywise $|g - n| / \max(|g|, |n|, \text{floor})$: how far a gradient is from its differences."""
+    return np.abs(g - n) / np.maximum(np.maximum(np.abs(g), np.abs(n)), floor)
 
 
 def _scalar(value, name: str) -> float:

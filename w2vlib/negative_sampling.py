@@ -12,7 +12,7 @@ import numpy as np
 
 from ._checks import as_embeddings, as_index, as_indices, as_vector, check_finite
 from .activations import log_sigmoid, sigmoid
-from .scatter import group_sum_rows
+from .scatter import group_sum_rows, scatter_add_rows
 from .softmax import _centre_batch
 
 
@@ -78,9 +78,6 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     rows = np.concatenate([o, negatives.ravel()])                   # (B + B*K,)
     row_grads = np.concatenate([g_o[:, None] * V_c,                 # (B, d)
                                 (g_k[:, :, None] * V_c[:, None, :]).reshape(-1, d)])  # (B*K, d)
-    rows, row_grads = group_sum_rows(rows, row_grads)
     if sparse:
-        return losses, grad_V_c, (rows, row_grads)
-    grad_U = np.zeros(U.shape, dtype=row_grads.dtype)
-    grad_U[rows] = row_grads
-    return losses, grad_V_c, grad_U
+        return losses, grad_V_c, group_sum_rows(rows, row_grads)
+    return losses, grad_V_c, scatter_add_rows(rows, row_grads, U.shape[0])

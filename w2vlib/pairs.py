@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_int
+
 
 def subsample(indices: np.ndarray, keep: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Keep each occurrence of word ``w`` with probability ``keep[w]``, independently.
@@ -26,8 +28,7 @@ def window_pairs(indices: np.ndarray, window: int, rng: np.random.Generator) -> 
     distance $k$ is a context with probability $(\text{window} - k + 1)/\text{window}$:
     near words count more. Returns ``(centers, contexts)``, two (P,) index arrays.
     """
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be an integer >= 1, got {window!r}")
+    window = check_int(window, "window", 1)
     n = len(indices)
     reach = rng.integers(1, window + 1, size=n)               # (n,) each centre's window
     centers, contexts = [], []

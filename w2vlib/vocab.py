@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_int
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -28,8 +30,7 @@ class Vocabulary:
     @classmethod
     def build(cls, sentences, *, min_count: int = 5) -> "Vocabulary":
         """Count the words of ``sentences`` (an iterable of lists of strings), in one pass."""
-        if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
-            raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+        min_count = check_int(min_count, "min_count", 1)
         counter: Counter = Counter()
         for n, sentence in enumerate(sentences):
             if isinstance(sentence, str) or not all(isinstance(w, str) for w in sentence):
