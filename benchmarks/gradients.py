@@ -8,7 +8,7 @@ Run: .venv/bin/python benchmarks/gradients.py   (prints one JSON object as its l
 - ``pairs_per_s``: negative sampling for 4096 pairs (vocabulary 10k), one call per pair
   against one batched call, float32.
 - ``scatter_ms``: adding 4096 * 6 gradient rows of width 100 into a 10k-row matrix,
-  ``np.add.at`` against w2vlib's sort-and-``reduceat`` ``scatter_add_rows``.
+  ``np.add.at`` against w2vlib's ``scatter_add_rows`` (a sparse matrix product).
 Best of 5 repeats each.
 """
 

@@ -14,6 +14,7 @@ from .gradcheck import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
 from .scatter import group_sum_rows, scatter_add_rows
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
+from .train import TrainingConfig, TrainingHistory, Word2Vec, train
 from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
 from .viz import SliderFigure, slider_figure
 from .vocab import Vocabulary
@@ -25,7 +26,10 @@ __all__ = [
     "GradientVerdict",
     "LineCorpus",
     "SliderFigure",
+    "TrainingConfig",
+    "TrainingHistory",
     "Vocabulary",
+    "Word2Vec",
     "bilinear_and_gradient",
     "cbow",
     "cbow_batch",
@@ -52,6 +56,7 @@ __all__ = [
     "slider_figure",
     "softmax",
     "tokenize",
+    "train",
     "truncated_svd_factors",
 ]
 __version__ = "0.2.0"

@@ -50,6 +50,14 @@ def check_finite(arr: np.ndarray, name: str, rows: np.ndarray | None = None) -> 
         raise ValueError(f"{name} must be finite, got {arr[where]} at index {where}")
 
 
+def gather_rows(M: np.ndarray, rows: np.ndarray, name: str) -> np.ndarray:
+    """``M[rows]``, after checking that those rows are finite (an error names the row of ``M``)."""
+    part = M[rows]
+    if not np.isfinite(part).all():
+        check_finite(M, name, rows)
+    return part
+
+
 def _is_integer(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._checks import as_embeddings, as_index, as_indices, as_vector, check_finite
 from .activations import log_sigmoid, sigmoid
-from .scatter import group_sum_rows, scatter_add_rows
+from .scatter import group_weighted_sum
 from .softmax import _centre_batch
 
 
@@ -61,23 +61,30 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     """
     U = as_embeddings(U, "U", finite=False)  # only the rows read are scanned
     V_c = _centre_batch(V_c, U.shape[1])
-    B, d = V_c.shape
+    B = V_c.shape[0]
     o = as_indices(o, U.shape[0], "o", ndim=1)
     negatives = as_indices(negatives, U.shape[0], "negatives", ndim=2)
     if o.shape[0] != B or negatives.shape[0] != B:
         raise ValueError(f"o and negatives must have one row per row of V_c ({B}), "
                          f"got shapes {o.shape} and {negatives.shape}")
-    check_finite(U, "U", np.concatenate([o, negatives.ravel()]))
+    K = negatives.shape[1]
     u_o, U_k = U[o], U[negatives]                                   # (B, d), (B, K, d)
     s_o = np.einsum("bd,bd->b", u_o, V_c)                           # (B,)
     s_k = np.einsum("bkd,bd->bk", U_k, V_c)                         # (B, K)
+    touched = np.concatenate([o, negatives.ravel()])                # (B + B*K,) rows of U read
+    if not (np.isfinite(s_o).all() and np.isfinite(s_k).all()):    # a nan/inf row makes its score nan/inf
+        check_finite(U, "U", touched)                               # names the row if one is not finite
+        raise FloatingPointError("the scores u^T v_c overflowed: U or V_c holds values too large "
+                                 f"(largest |score| {max(np.abs(s_o).max(), np.abs(s_k).max()):.3g})")
     losses = -log_sigmoid(s_o) - log_sigmoid(-s_k).sum(axis=1)      # (B,)
-    g_o = -sigmoid(-s_o)                                            # (B,)
-    g_k = sigmoid(s_k)                                              # (B, K)
+    g_o = -sigmoid(-s_o)                                            # (B,) dJ/ds_o
+    g_k = sigmoid(s_k)                                              # (B, K) dJ/ds_k
     grad_V_c = g_o[:, None] * u_o + np.einsum("bk,bkd->bd", g_k, U_k)  # (B, d)
-    rows = np.concatenate([o, negatives.ravel()])                   # (B + B*K,)
-    row_grads = np.concatenate([g_o[:, None] * V_c,                 # (B, d)
-                                (g_k[:, :, None] * V_c[:, None, :]).reshape(-1, d)])  # (B*K, d)
+    pair = np.arange(B)
+    rows, row_grads = group_weighted_sum(                           # dJ/du_w = sum of dJ/ds * v_c
+        touched, np.concatenate([g_o, g_k.ravel()]), np.concatenate([pair, np.repeat(pair, K)]), V_c)
     if sparse:
-        return losses, grad_V_c, group_sum_rows(rows, row_grads)
-    return losses, grad_V_c, scatter_add_rows(rows, row_grads, U.shape[0])
+        return losses, grad_V_c, (rows, row_grads)
+    grad_U = np.zeros(U.shape, dtype=np.result_type(V_c, U))
+    grad_U[rows] = row_grads
+    return losses, grad_V_c, grad_U

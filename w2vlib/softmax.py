@@ -62,7 +62,7 @@ def naive_softmax_loss_and_gradient(v_c, o, U):
     return float(loss), grad_v_c.astype(dtype, copy=False), grad_U.astype(dtype, copy=False)
 
 
-def naive_softmax_loss_and_gradient_batch(V_c, o, U):
+def naive_softmax_loss_and_gradient_batch(V_c, o, U, *, sparse: bool = False):
     r"""The naive-softmax loss for B centre vectors at once.
 
     Row b is :func:`naive_softmax_loss_and_gradient` of ``(V_c[b], o[b], U)``. The
@@ -70,7 +70,9 @@ def naive_softmax_loss_and_gradient_batch(V_c, o, U):
     and ``grad_U`` $= (\hat Y - Y)^\top V_c$, the sum of the B outer products.
 
     Shapes: ``V_c`` (B, d), ``o`` (B,), ``U`` (n_words, d).
-    Returns ``(losses, grad_V_c, grad_U)``: (B,), (B, d) and (n_words, d).
+    Returns ``(losses, grad_V_c, grad_U)``: (B,), (B, d) and (n_words, d). With
+    ``sparse=True``, ``grad_U`` is the pair ``(rows, row_grads)`` as for negative sampling;
+    the softmax touches every row, so ``rows`` is all of them: this is why it is slow.
     """
     U = as_embeddings(U, "U")
     V_c = _centre_batch(V_c, U.shape[1])
@@ -82,7 +84,10 @@ def naive_softmax_loss_and_gradient_batch(V_c, o, U):
     losses = -log_Y_hat[rows, o]           # (B,)
     delta = np.exp(log_Y_hat)              # Y_hat, (B, n_words)
     delta[rows, o] -= 1                    # Y_hat - Y
-    return losses, delta @ U, delta.T @ V_c   # (B,), (B, d), (n_words, d)
+    grad_U = delta.T @ V_c                 # (n_words, d)
+    if sparse:
+        return losses, delta @ U, (np.arange(U.shape[0]), grad_U)
+    return losses, delta @ U, grad_U       # (B,), (B, d), (n_words, d)
 
 
 def _scores(x, axis: int) -> np.ndarray:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_index, as_indices
-from .scatter import scatter_add_rows
+from ._checks import as_embeddings, as_index, as_indices, gather_rows
+from .scatter import group_sum_rows, group_weighted_sum, scatter_add_rows
 
 
 def skipgram(center, context, V, U, loss_and_gradient, *per_context):
@@ -68,7 +68,7 @@ def cbow(center, context, V, U, loss_and_gradient, *extra):
     return loss, grad_V, grad_U
 
 
-def skipgram_batch(centers, outside, V, U, loss_and_gradient_batch, *per_pair):
+def skipgram_batch(centers, outside, V, U, loss_and_gradient_batch, *per_pair, sparse: bool = False):
     r"""Skip-gram over many (centre, outside word) pairs at once.
 
     The loss of a window is a sum over its pairs, so a batch of windows is a batch of
@@ -77,18 +77,23 @@ def skipgram_batch(centers, outside, V, U, loss_and_gradient_batch, *per_pair):
 
     ``centers``, ``outside``: (P,) ints. ``per_pair``: extra arguments of the batched loss,
     one row per pair (for negative sampling, negatives of shape (P, K)).
-    Returns ``(losses, grad_V, grad_U)``: (P,) and two (n_words, d) matrices.
+    Returns ``(losses, grad_V, grad_U)``: (P,) and two (n_words, d) matrices; with
+    ``sparse=True`` (the loss must accept it too) each gradient is a pair ``(rows, row_grads)``
+    holding only the rows the batch touches, which is what training updates.
     """
-    V, U = _pair(V, U)
+    V, U = _pair(V, U, finite=False)  # the loss scans the rows of U it reads
     centers = as_indices(centers, V.shape[0], "centers", ndim=1)
     outside = as_indices(outside, U.shape[0], "outside", ndim=1)
     if centers.shape != outside.shape:
         raise ValueError(f"centers and outside must have the same shape, got {centers.shape} and {outside.shape}")
-    losses, grad_V_c, grad_U = loss_and_gradient_batch(V[centers], outside, U, *per_pair)
+    V_c = gather_rows(V, centers, "V")                             # (P, d)
+    losses, grad_V_c, grad_U = loss_and_gradient_batch(V_c, outside, U, *per_pair, **_sparse(sparse))
+    if sparse:
+        return losses, group_sum_rows(centers, grad_V_c), grad_U
     return losses, scatter_add_rows(centers, grad_V_c, V.shape[0]), grad_U
 
 
-def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example):
+def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example, sparse: bool = False):
     r"""CBOW for B windows at once; row b of ``contexts`` is the context of ``centers[b]``.
 
     Windows of different sizes are padded with -1: row b averages its entries $\ge 0$.
@@ -96,9 +101,10 @@ def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example):
 
     ``centers``: (B,) ints. ``contexts``: (B, C) ints, -1 for padding, at least one word
     per row. ``per_example``: extra arguments of the batched loss, one row per window.
-    Returns ``(losses, grad_V, grad_U)``: (B,) and two (n_words, d) matrices.
+    Returns ``(losses, grad_V, grad_U)``: (B,) and two (n_words, d) matrices, or with
+    ``sparse=True`` two ``(rows, row_grads)`` pairs, as for :func:`skipgram_batch`.
     """
-    V, U = _pair(V, U)
+    V, U = _pair(V, U, finite=False)  # the loss scans the rows of U it reads
     centers = as_indices(centers, U.shape[0], "centers", ndim=1)
     contexts = np.asarray(contexts)
     mask = contexts >= 0 if contexts.dtype.kind in "iu" else None
@@ -112,16 +118,32 @@ def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example):
         raise ValueError(f"contexts row {int(np.argmin(counts))} has no word: each window needs at least one")
     words = as_indices(contexts[mask], V.shape[0], "contexts")  # (N,) the real entries, row by row
     owner = np.repeat(np.arange(len(centers)), counts)          # (N,) the window of each entry
-    V_hat = scatter_add_rows(owner, V[words], len(centers)) / counts[:, None].astype(V.dtype)  # (B, d)
-    losses, grad_V_hat, grad_U = loss_and_gradient_batch(V_hat, centers, U, *per_example)
-    shares = grad_V_hat[owner] / counts[owner, None].astype(grad_V_hat.dtype)  # (N, d)
-    return losses, scatter_add_rows(words, shares, V.shape[0]), grad_U
+    V_hat = scatter_add_rows(owner, gather_rows(V, words, "V"), len(centers))  # (B, d) sums
+    V_hat /= counts[:, None].astype(V_hat.dtype)                             # (B, d) means
+    losses, grad_V_hat, grad_U = loss_and_gradient_batch(V_hat, centers, U, *per_example, **_sparse(sparse))
+    share = (1 / counts[owner]).astype(grad_V_hat.dtype)                      # (N,) 1/C of its window
+    grad_V = group_weighted_sum(words, share, owner, grad_V_hat)             # each context row: (1/C) dJ/dv_hat
+    if sparse:
+        return losses, grad_V, grad_U
+    return losses, _dense(grad_V, V.shape), grad_U
 
 
-def _pair(V, U):
-    V = as_embeddings(V, "V")
-    U = as_embeddings(U, "U", d=V.shape[1])
+def _pair(V, U, finite: bool = True):
+    """V and U as (n_words, d) float matrices; ``finite=False`` leaves the nan/inf scan to the rows read."""
+    V = as_embeddings(V, "V", finite=finite)
+    U = as_embeddings(U, "U", d=V.shape[1], finite=finite)
     return V, U
+
+
+def _sparse(sparse: bool) -> dict:
+    return {"sparse": True} if sparse else {}
+
+
+def _dense(grouped, shape) -> np.ndarray:
+    rows, row_grads = grouped
+    out = np.zeros(shape, dtype=row_grads.dtype)
+    out[rows] = row_grads
+    return out
 
 
 def _check_per_context(per_context, n: int) -> None:

@@ -1,0 +1,158 @@
+"""Training: each step is a gradient step of the derivation chapters' functions; runs are reproducible."""
+
+import numpy as np
+import pytest
+
+from w2vlib import (LineCorpus, Vocabulary, neg_sampling_loss_and_gradient_batch, skipgram_batch, cbow_batch,
+                    naive_softmax_loss_and_gradient_batch)
+from w2vlib.train import TrainingConfig, _Trainer, train, unigram_table
+
+SMALL = dict(dim=8, window=2, negative=3, min_count=1, sample=0, epochs=3, batch_size=16)
+
+
+def corpus(n_sentences=60, seed=0):
+    """Two interchangeable word families, each with its own contexts."""
+    rng = np.random.default_rng(seed)
+    sentences = []
+    for _ in range(n_sentences):
+        family = rng.integers(2)
+        subject = rng.choice([["cat", "dog"], ["car", "bus"]][family])
+        context = [["eats", "sleeps", "purrs"], ["drives", "parks", "honks"]][family]
+        sentences.append(["the", subject] + list(rng.choice(context, 3)) + ["today"])
+    return sentences
+
+
+def test_same_seed_same_vectors_other_seed_other_vectors():
+    a, b = train(corpus(), seed=3, **SMALL), train(corpus(), seed=3, **SMALL)
+    np.testing.assert_array_equal(a.V, b.V)
+    np.testing.assert_array_equal(a.U, b.U)
+    np.testing.assert_array_equal(a.history.step_loss, b.history.step_loss)
+    assert not np.array_equal(a.V, train(corpus(), seed=4, **SMALL).V)
+
+
+def test_history_counts_steps_words_and_a_linear_learning_rate():
+    model = train(corpus(), snapshot_epochs=(0, 2, 3), lr=0.05, min_lr=0.001, **SMALL)
+    h, vocab = model.history, model.vocab
+    n_steps = len(h.step_loss)
+    assert h.step_lr.shape == h.step_epoch.shape == (n_steps,) and n_steps > 10
+    assert h.words == SMALL["epochs"] * vocab.counts.sum()        # sample = 0: every token, every epoch
+    assert np.all(np.diff(h.step_lr) <= 0) and h.step_lr[0] <= 0.05 and h.step_lr[-1] == pytest.approx(0.001)
+    np.testing.assert_array_equal(np.unique(h.step_epoch), [1, 2, 3])
+    assert sorted(h.snapshots) == [0, 2, 3]
+    np.testing.assert_array_equal(h.snapshots[3], model.V)
+    assert np.abs(h.snapshots[0]).max() <= 0.5 / SMALL["dim"]       # word2vec's initial range
+    assert h.epoch_loss[-1] < h.epoch_loss[0]
+
+
+def test_a_step_moves_the_parameters_by_minus_lr_times_the_dense_gradient():
+    """The sparse update of training equals V - lr * grad_V and U - lr * grad_U of skipgram_batch."""
+    config = TrainingConfig(**SMALL)
+    vocab = Vocabulary.build(corpus(), min_count=1)
+    trainer = _Trainer(corpus(), vocab, config)
+    rng = np.random.default_rng(1)
+    trainer.V, trainer.U = rng.normal(0, 0.3, trainer.V.shape).astype(np.float32), \
+        rng.normal(0, 0.3, trainer.U.shape).astype(np.float32)
+    centres, outside = rng.integers(0, len(vocab), 40), rng.integers(0, len(vocab), 40)  # repeats included
+    negatives = rng.integers(0, len(vocab), (40, 3))
+    trainer._negatives = lambda n: negatives
+    losses, grad_V, grad_U = skipgram_batch(centres, outside, trainer.V, trainer.U,
+                                            neg_sampling_loss_and_gradient_batch, negatives)
+    V_expected, U_expected = trainer.V - 0.1 * grad_V, trainer.U - 0.1 * grad_U
+    loss = trainer._step(centres, outside, 0.1, 1)
+    assert loss == pytest.approx(losses.sum(), rel=1e-6)
+    np.testing.assert_allclose(trainer.V, V_expected, rtol=1e-5, atol=1e-6)   # float32 sums in another order
+    np.testing.assert_allclose(trainer.U, U_expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("architecture, loss", [("cbow", "negative"), ("skipgram", "softmax"), ("cbow", "softmax")])
+def test_every_architecture_and_loss_trains(architecture, loss):
+    model = train(corpus(), architecture=architecture, loss=loss, lr=0.05, **{**SMALL, "epochs": 8})
+    assert model.history.epoch_loss[-1] < 0.9 * model.history.epoch_loss[0]
+
+
+def test_cbow_step_equals_the_dense_gradient_of_cbow_batch():
+    config = TrainingConfig(**{**SMALL, "architecture": "cbow"})
+    vocab = Vocabulary.build(corpus(), min_count=1)
+    trainer = _Trainer(corpus(), vocab, config)
+    rng = np.random.default_rng(2)
+    trainer.V = rng.normal(0, 0.3, trainer.V.shape)
+    trainer.U = rng.normal(0, 0.3, trainer.U.shape)
+    centres = rng.integers(0, len(vocab), 10)
+    contexts = rng.integers(-1, len(vocab), (10, 4))
+    contexts[:, 0] = rng.integers(0, len(vocab), 10)                 # at least one word per window
+    trainer._negatives = lambda n: np.zeros((n, 3), np.int64) + 2
+    _, grad_V, grad_U = cbow_batch(centres, contexts, trainer.V, trainer.U,
+                                   neg_sampling_loss_and_gradient_batch, trainer._negatives(10))
+    V_expected, U_expected = trainer.V - 0.1 * grad_V, trainer.U - 0.1 * grad_U
+    trainer._step(centres, contexts, 0.1, 1)
+    np.testing.assert_allclose(trainer.V, V_expected, rtol=1e-12)
+    np.testing.assert_allclose(trainer.U, U_expected, rtol=1e-12)
+
+
+def test_words_with_the_same_contexts_end_up_close():
+    model = train(corpus(200), dim=10, window=2, negative=5, min_count=1, sample=0, epochs=10, lr=0.05, seed=0)
+    wv = model.wv
+    assert wv.similarity("cat", "dog") > wv.similarity("cat", "car") + 0.3
+    assert wv.similarity("car", "bus") > wv.similarity("bus", "dog") + 0.3
+
+
+def test_a_learning_rate_too_large_stops_with_the_step_and_the_rate():
+    with pytest.raises(FloatingPointError, match=r"diverged at step \d+ \(epoch \d+\), learning rate"):
+        train(corpus(), lr=1e30, min_lr=1e30, **{k: v for k, v in SMALL.items()})
+
+
+def test_the_noise_table_draws_from_the_distribution():
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    table = unigram_table(p, size=1024)
+    np.testing.assert_array_equal(np.bincount(table) / 1024, p)
+    vocab = Vocabulary.build(corpus(200), min_count=1)
+    table = unigram_table(vocab.noise_distribution(0.75))
+    np.testing.assert_allclose(np.bincount(table, minlength=len(vocab)) / len(table),
+                               vocab.noise_distribution(0.75), atol=1e-6)  # to within 1/size
+
+
+def test_a_file_corpus_trains_like_the_same_sentences_in_a_list(tmp_path):
+    sentences = corpus()
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in sentences) + "\n", encoding="utf-8")
+    from_file, from_list = train(LineCorpus(path), seed=5, **SMALL), train(sentences, seed=5, **SMALL)
+    np.testing.assert_array_equal(from_file.V, from_list.V)
+
+
+def test_softmax_loss_uses_the_derivation_chapters_function(monkeypatch):
+    import w2vlib.train as module
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return naive_softmax_loss_and_gradient_batch(*args, **kwargs)
+
+    monkeypatch.setattr(module, "naive_softmax_loss_and_gradient_batch", spy)
+    train(corpus(), loss="softmax", **{**SMALL, "epochs": 1})
+    assert calls and all(c == {"sparse": True} for c in calls)
+
+
+@pytest.mark.parametrize("bad, name", [
+    (dict(architecture="glove"), "architecture"), (dict(loss="hs"), "loss"), (dict(dim=0), "dim"),
+    (dict(window=1.5), "window"), (dict(negative=-1), "negative"), (dict(epochs=0), "epochs"),
+    (dict(lr=-0.1), "lr"), (dict(lr=float("nan")), "lr"), (dict(min_lr=1.0), "min_lr"),
+    (dict(sample=1.0), "sample"), (dict(batch_size=0), "batch_size"), (dict(dtype="int8"), "dtype"),
+    (dict(seed=-1), "seed"),
+])
+def test_bad_hyperparameters_are_named(bad, name):
+    with pytest.raises(ValueError, match=name):
+        train(corpus(), **{**SMALL, **bad})
+
+
+def test_bad_corpus_and_arguments_are_named():
+    with pytest.raises(TypeError, match="corpus"):
+        train((s for s in corpus()), **SMALL)
+    with pytest.raises(TypeError, match="vocab"):
+        train(corpus(), vocab={"the": 0}, **SMALL)
+    with pytest.raises(ValueError, match="snapshot_epochs"):
+        train(corpus(), snapshot_epochs=[7], **SMALL)
+    with pytest.raises(TypeError, match="learning_rate"):
+        train(corpus(), learning_rate=0.1)
+    with pytest.raises(ValueError, match="empty"):
+        train([[]], **SMALL)
