@@ -14,9 +14,9 @@ from .gradcheck import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
 from .scatter import group_sum_rows, scatter_add_rows
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
-from .train import TrainingConfig, TrainingHistory, Word2Vec, train
+from .training import TrainingConfig, TrainingHistory, Word2Vec, train
 from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
-from .viz import SliderFigure, slider_figure
+from .viz import GridFigure, SliderFigure, grid_figure, slider_figure
 from .vocab import Vocabulary
 from .windows import cbow, cbow_batch, skipgram, skipgram_batch
 
@@ -24,6 +24,7 @@ __all__ = [
     "Counterexample",
     "FactorizationHistory",
     "GradientVerdict",
+    "GridFigure",
     "LineCorpus",
     "SliderFigure",
     "TrainingConfig",
@@ -37,6 +38,7 @@ __all__ = [
     "counterexample",
     "explicit",
     "gradcheck",
+    "grid_figure",
     "group_sum_rows",
     "log_sigmoid",
     "log_softmax",

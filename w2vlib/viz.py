@@ -1,17 +1,28 @@
-"""Figures with a slider, live in Jupyter and still moving in the static site.
+"""Figures with sliders, live in Jupyter and still moving in the static site.
 
-One object, two renderings. In a Jupyter kernel it displays as an ipywidgets slider
+One object, two renderings. In a Jupyter kernel it displays as ipywidgets sliders
 whose callback redraws the figure. In the built book there is no kernel, so the same
-output also carries a small HTML slider over frames rendered in advance, one per
-slider value; the book's configuration tells myst-nb to show that one.
+output also carries a small HTML slider (or several) over frames rendered in advance,
+one per slider value or per combination of values; the book's configuration tells
+myst-nb to show that one.
 
-Usage, in a chapter::
+Usage, in a chapter, with one slider::
 
     def draw(fig, a):
         ax = fig.add_subplot()
         ax.plot(x, sigmoid(a * x))
 
     slider_figure(draw, values=[0.5, 1, 2, 4], label="a")
+
+and with one slider per parameter over their Cartesian product (``draw`` receives every
+parameter as a keyword; ``labels`` shows a parameter under a name that is not one)::
+
+    def draw(fig, lr, K):
+        ax = fig.add_subplot()
+        ax.plot(train(lr=lr, K=K).loss)
+
+    grid_figure(draw, {"lr": [0.01, 0.025, 0.1], "K": [2, 5, 10]},
+                labels={"lr": "learning rate η", "K": "negatives K"}, initial={"lr": 0.025, "K": 5})
 """
 
 from __future__ import annotations
@@ -19,27 +30,198 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import json
-from typing import Callable, Sequence
+import keyword
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
 MAX_BYTES = 3_000_000  # page weight a figure may add to the static site
+MAX_FRAMES = 64  # frames a grid figure may draw in advance (each may be a training run)
 
+# Frame index from every slider position, row-major: the last slider varies fastest, as in
+# itertools.product over the parameters in order (GridFigure.index mirrors it in Python).
 _SCRIPT = """(function () {
   var root = document.currentScript.parentElement;
   var data = JSON.parse(root.querySelector("script.w2v-frames").textContent);
-  var img = root.querySelector("img"), out = root.querySelector("output");
-  var range = root.querySelector("input[type=range]");
-  range.addEventListener("input", function () {
-    img.src = "data:image/png;base64," + data.frames[range.value];
-    out.textContent = data.labels[range.value];
-  });
+  var img = root.querySelector("img"), outs = root.querySelectorAll("output");
+  var ranges = root.querySelectorAll("input[type=range]");
+  function show() {
+    var index = 0;
+    for (var k = 0; k < ranges.length; k++) {
+      index = index * data.readouts[k].length + Number(ranges[k].value);
+      outs[k].textContent = data.readouts[k][ranges[k].value];
+    }
+    img.src = "data:image/png;base64," + data.frames[index];
+  }
+  for (var k = 0; k < ranges.length; k++) ranges[k].addEventListener("input", show);
 })();"""
 
 
-class SliderFigure:
+@dataclass(frozen=True)
+class _Axis:
+    """One slider: the values it selects from, their readouts, its label and its first position."""
+
+    label: str
+    values: list
+    readouts: list[str]
+    start: int  # index in values of the value shown first
+
+
+def _axis(values: Sequence, *, label: str, initial, fmt: str | None, key: str = "") -> _Axis:
+    """Check one slider's arguments and format its readouts.
+
+    Errors name the argument: ``values``, ``label``, ``initial``, ``fmt`` for a single slider;
+    with ``key="lr"``, ``params['lr']``, ``labels['lr']``, ``initial['lr']``, ``fmt['lr']``.
+    """
+    where, sub = (f"params[{key!r}]", f"[{key!r}]") if key else ("values", "")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{where} must hold at least one slider value, got none")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{where} must be distinct, got {values}")
+    if not isinstance(label, str) or not label:
+        raise ValueError(f"label{'s' if key else ''}{sub} must be a non-empty string, got {label!r}")
+    initial = values[0] if initial is None else initial
+    if initial not in values:
+        raise ValueError(f"initial{sub} must be one of {where} {values}, got {initial!r}")
+    readouts = []
+    for v in values:
+        try:
+            readouts.append(fmt.format(v) if fmt is not None
+                            else "{:g}".format(v) if isinstance(v, numbers.Real) else str(v))
+        except (ValueError, TypeError, IndexError, KeyError) as err:
+            raise ValueError(f"fmt{sub} {fmt!r} cannot format {v!r} from {where}: {err}") from None
+    if len(set(readouts)) != len(readouts):
+        raise ValueError(f"fmt{sub} {fmt!r} gives two values of {where} the same readout {readouts}: "
+                         f"the reader could not tell them apart; pass a finer fmt")
+    return _Axis(label, values, readouts, values.index(initial))
+
+
+class _Sliders:
+    """What a figure with one or several sliders shares: frames, static HTML, live widget.
+
+    A subclass sets ``_axes`` (one :class:`_Axis` per slider) and the figure settings, and
+    says in ``_call(fig, point)`` how to hand ``draw`` one combination of values.
+    """
+
+    _axes: list[_Axis]
+    draw: Callable[..., None]
+    alt: str
+    figsize: tuple[float, float]
+    dpi: int
+    max_bytes: int
+    continuous_update: bool
+    _signature = "draw(fig, ...)"  # how draw is called, for the error when it is not callable
+
+    def _settings(self, draw, *, alt, figsize, dpi, max_bytes, continuous_update, max_frames):
+        if not callable(draw):
+            raise TypeError(f"draw must be callable as {self._signature}, got {type(draw).__name__}")
+        self.draw, self.alt, self.figsize, self.dpi = draw, alt, figsize, dpi
+        self.max_bytes, self.continuous_update = max_bytes, continuous_update
+        self._frames: list[str] | None = None
+        self._widget = None
+        n = math.prod(len(a.values) for a in self._axes)
+        if max_frames is not None and n > max_frames:
+            sizes = " × ".join(str(len(a.values)) for a in self._axes)
+            raise ValueError(f"params give {sizes} = {n} frames, over max_frames={max_frames}: "
+                             "pass fewer values per parameter (or raise max_frames)")
+
+    def _call(self, fig: Figure, point: tuple) -> None:
+        raise NotImplementedError
+
+    def _png(self, point: tuple) -> bytes:
+        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        self._call(fig, point)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def _flat(self, positions: Sequence[int]) -> int:
+        """Index in :meth:`frames` of one slider position per axis: row-major, as the page's script."""
+        index = 0
+        for axis, position in zip(self._axes, positions, strict=True):
+            index = index * len(axis.values) + position
+        return index
+
+    def _start(self) -> int:
+        return self._flat([a.start for a in self._axes])
+
+    def frames(self) -> list[str]:
+        """Base64 PNG of every combination of values in row-major order, drawn once and kept."""
+        if self._frames is None:
+            points = list(itertools.product(*(a.values for a in self._axes)))
+            frames, size = [], 0
+            for point in points:  # stop at the first frame over the limit: drawing may be slow
+                frames.append(base64.b64encode(self._png(point)).decode("ascii"))
+                size += len(frames[-1])
+                if size > self.max_bytes:
+                    raise ValueError(
+                        f"the {len(points)} frames weigh over max_bytes={self.max_bytes:,} bytes "
+                        f"({size:,} after {len(frames)}): pass fewer values, a smaller figsize or a lower dpi")
+            self._frames = frames
+        return self._frames
+
+    def to_html(self) -> str:
+        """The kernel-free rendering: one ``<input type=range>`` per slider over the precomputed frames."""
+        frames, i0 = self.frames(), self._start()
+        data = json.dumps({"frames": frames, "readouts": [a.readouts for a in self._axes]})
+        data = data.replace("<", "\\u003c")
+        controls = "".join(  # a label with its readout, then its slider: one grid row each
+            f'<label style="white-space:nowrap">{html.escape(a.label)} = '
+            f'<output>{html.escape(a.readouts[a.start])}</output></label>'
+            f'<input type="range" min="0" max="{len(a.values) - 1}" step="1" value="{a.start}" '
+            f'aria-label="{html.escape(a.label)}">'
+            for a in self._axes)
+        return (
+            f'<figure class="w2v-slider" style="margin:0">'
+            f'<img src="data:image/png;base64,{frames[i0]}" alt="{html.escape(self.alt)}" '
+            f'style="max-width:100%;height:auto">'
+            f'<div style="display:grid;grid-template-columns:max-content 1fr;gap:0.25em 0.75em;'
+            f'align-items:center;max-width:36em">{controls}</div>'
+            f'<script type="application/json" class="w2v-frames">{data}</script>'
+            f"<script>{_SCRIPT}</script></figure>"
+        )
+
+    def widget(self):
+        """The live rendering: one ipywidgets slider per parameter; any change redraws the figure."""
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            sliders = [
+                widgets.SelectionSlider(
+                    options=list(zip(a.readouts, a.values)), value=a.values[a.start], description=a.label,
+                    continuous_update=self.continuous_update, style={"description_width": "initial"},
+                    layout=widgets.Layout(width="36em"))
+                for a in self._axes]
+            if self._frames is None:
+                first = self._png(tuple(a.values[a.start] for a in self._axes))
+            else:  # already drawn for the static page
+                first = base64.b64decode(self._frames[self._start()])
+            image = widgets.Image(value=first, format="png")
+
+            def redraw(change):
+                image.value = self._png(tuple(s.value for s in sliders))
+
+            for slider in sliders:
+                slider.observe(redraw, names="value")
+            self._widget = widgets.VBox([image, *sliders])
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        static = self.to_html()  # first, so the widget reuses its initial frame
+        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle["text/html"] = static
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+
+class SliderFigure(_Sliders):
     """A matplotlib figure redrawn by ``draw(fig, value)`` for each of ``values``.
 
     ``label`` names the parameter; ``fmt`` formats a value for the readout;
@@ -47,95 +229,110 @@ class SliderFigure:
     screen readers. Frames for the static page are drawn once, on first display.
     """
 
+    _signature = "draw(fig, value)"
+
     def __init__(self, draw: Callable[[Figure, float], None], values: Sequence[float], *, label: str,
                  initial: float | None = None, fmt: str = "{:g}", alt: str = "",
                  figsize: tuple[float, float] = (7.0, 3.2), dpi: int = 90, max_bytes: int = MAX_BYTES):
-        if not callable(draw):
-            raise TypeError(f"draw must be callable as draw(fig, value), got {type(draw).__name__}")
-        values = list(values)
-        if not values:
-            raise ValueError("values must hold at least one slider value, got none")
-        if len(set(values)) != len(values):
-            raise ValueError(f"values must be distinct, got {values}")
-        if not isinstance(label, str) or not label:
-            raise ValueError(f"label must be a non-empty string, got {label!r}")
-        initial = values[0] if initial is None else initial
-        if initial not in values:
-            raise ValueError(f"initial must be one of values {values}, got {initial!r}")
-        self.draw, self.values, self.label = draw, values, label
-        self.initial, self.fmt, self.alt = initial, fmt, alt or f"Figure with a slider over {label}"
-        self.figsize, self.dpi, self.max_bytes = figsize, dpi, max_bytes
-        self._frames: list[str] | None = None
-        self._widget = None
+        axis = _axis(values, label=label, initial=initial, fmt=fmt)
+        self._axes = [axis]
+        self.values, self.label, self.initial, self.fmt = axis.values, label, axis.values[axis.start], fmt
+        self._settings(draw, alt=alt or f"Figure with a slider over {label}", figsize=figsize, dpi=dpi,
+                       max_bytes=max_bytes, continuous_update=True, max_frames=None)
+
+    def _call(self, fig: Figure, point: tuple) -> None:
+        self.draw(fig, *point)
 
     def render(self, value) -> bytes:
         """Draw the figure for one slider value and return it as PNG bytes."""
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        self.draw(fig, value)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return self._png((value,))
 
-    def frames(self) -> list[str]:
-        """Base64 PNG of every value, drawn once and kept."""
-        if self._frames is None:
-            self._frames = [base64.b64encode(self.render(v)).decode("ascii") for v in self.values]
-            size = sum(map(len, self._frames))
-            if size > self.max_bytes:
-                raise ValueError(f"the {len(self.values)} frames weigh {size:,} bytes, over max_bytes="
-                                 f"{self.max_bytes:,}: pass fewer values, a smaller figsize or a lower dpi")
-        return self._frames
+    def __repr__(self) -> str:
+        return f"<SliderFigure over {self.label}: {len(self.values)} values>"
 
-    def to_html(self) -> str:
-        """The kernel-free rendering: an ``<input type=range>`` over the precomputed frames."""
-        frames, i0 = self.frames(), self.values.index(self.initial)
-        labels = [self.fmt.format(v) for v in self.values]
-        data = json.dumps({"frames": frames, "labels": labels}).replace("<", "\\u003c")
-        name = html.escape(self.label)
-        return (
-            f'<figure class="w2v-slider" style="margin:0">'
-            f'<img src="data:image/png;base64,{frames[i0]}" alt="{html.escape(self.alt)}" '
-            f'style="max-width:100%;height:auto">'
-            f'<div style="display:flex;gap:0.75em;align-items:center;max-width:36em">'
-            f'<label style="white-space:nowrap">{name} = <output>{html.escape(labels[i0])}</output></label>'
-            f'<input type="range" min="0" max="{len(frames) - 1}" step="1" value="{i0}" '
-            f'aria-label="{name}" style="flex:1"></div>'
-            f'<script type="application/json" class="w2v-frames">{data}</script>'
-            f"<script>{_SCRIPT}</script></figure>"
-        )
 
-    def widget(self):
-        """The live rendering: an ipywidgets slider whose callback redraws the figure."""
-        if self._widget is None:
-            import ipywidgets as widgets
+class GridFigure(_Sliders):
+    """A matplotlib figure redrawn by ``draw(fig, **values)``, one slider per parameter.
 
-            slider = widgets.SelectionSlider(
-                options=[(self.fmt.format(v), v) for v in self.values], value=self.initial,
-                description=self.label, continuous_update=True, layout=widgets.Layout(width="36em"))
-            if self._frames is None:
-                first = self.render(self.initial)
-            else:  # already drawn for the static page
-                first = base64.b64decode(self._frames[self.values.index(self.initial)])
-            image = widgets.Image(value=first, format="png")
+    ``params`` maps each keyword of ``draw`` to the values its slider selects from, in
+    slider order; the static page holds a frame for every combination, in row-major order
+    (the last parameter varies fastest, as in ``itertools.product``). Keys are Python
+    identifiers, Greek letters included (``"η"``), but not keywords such as ``lambda``.
+    ``labels`` maps a keyword to the name shown beside its slider (default: the keyword
+    itself), e.g. ``labels={"lr": "learning rate η"}``; ``fmt`` is one format string for every readout, or a dict per
+    keyword (default ``"{:g}"`` for numbers, ``str`` otherwise); ``initial`` maps keywords to
+    the values shown first (default: the first value of each). At most ``max_frames``
+    combinations and ``max_bytes`` of base64 PNG; too many combinations fail at once,
+    before anything is drawn. Displaying the figure draws every frame once (the static page
+    needs them all); after that, in Jupyter, the sliders redraw live by calling ``draw``
+    with every current value, on release (``continuous_update=False``), since a frame may
+    be a whole training run.
+    """
 
-            def redraw(change):
-                image.value = self.render(change["new"])
+    _signature = "draw(fig, **values)"
 
-            slider.observe(redraw, names="value")
-            self._widget = widgets.VBox([image, slider])
-        return self._widget
+    def __init__(self, draw: Callable[..., None], params: Mapping[str, Sequence], *,
+                 initial: Mapping[str, Any] | None = None, labels: Mapping[str, str] | None = None,
+                 fmt: str | Mapping[str, str] | None = None, alt: str = "",
+                 figsize: tuple[float, float] = (7.0, 3.2), dpi: int = 90, max_bytes: int = MAX_BYTES,
+                 max_frames: int = MAX_FRAMES, continuous_update: bool = False):
+        if not isinstance(params, Mapping) or not params:
+            raise ValueError(f"params must map at least one keyword of draw to its values, got {params!r}")
+        for name in params:
+            if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+                raise ValueError(f"params keys must be keywords of draw (Python identifiers), got {name!r}: "
+                                 "name it e.g. 'lam' and show it as labels={'lam': 'λ (weight decay)'}")
+        initial, labels = dict(initial or {}), dict(labels or {})
+        fmts = dict(fmt) if isinstance(fmt, Mapping) else dict.fromkeys(params, fmt)
+        for arg, given in (("initial", initial), ("labels", labels), ("fmt", fmts)):
+            if unknown := sorted(set(given) - set(params)):
+                raise ValueError(f"{arg} names {unknown}, which are not in params {list(params)}")
+        self._axes = [
+            _axis(values, label=labels.get(name, name), initial=initial.get(name), fmt=fmts.get(name),
+                  key=name)
+            for name, values in params.items()]
+        self.params = {name: a.values for name, a in zip(params, self._axes)}
+        self.labels = {name: a.label for name, a in zip(params, self._axes)}
+        self.initial = {name: a.values[a.start] for name, a in zip(params, self._axes)}
+        self.fmt = fmt
+        self._settings(draw, alt=alt or f"Figure with sliders over {', '.join(self.labels.values())}",
+                       figsize=figsize, dpi=dpi, max_bytes=max_bytes, continuous_update=continuous_update,
+                       max_frames=max_frames)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        static = self.to_html()  # first, so the widget reuses its initial frame
-        bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/html"] = static
-        bundle["text/plain"] = f"<SliderFigure over {self.label}: {len(self.values)} values>"
-        return bundle
+    def _call(self, fig: Figure, point: tuple) -> None:
+        self.draw(fig, **dict(zip(self.params, point)))
+
+    def _point(self, values: Mapping[str, Any]) -> tuple:
+        if set(values) != set(self.params):
+            raise ValueError(f"values must give every parameter {list(self.params)} once, got {sorted(values)}")
+        return tuple(values[name] for name in self.params)
+
+    def render(self, **values) -> bytes:
+        """Draw the figure for one value of each parameter and return it as PNG bytes."""
+        return self._png(self._point(values))
+
+    def index(self, **values) -> int:
+        """Position in :meth:`frames` of one combination: row-major, the last parameter fastest."""
+        positions = []
+        for (name, options), value in zip(self.params.items(), self._point(values)):
+            if value not in options:
+                raise ValueError(f"{name} must be one of params[{name!r}] {options}, got {value!r}")
+            positions.append(options.index(value))
+        return self._flat(positions)
+
+    def __repr__(self) -> str:
+        sizes = [len(v) for v in self.params.values()]
+        return f"<GridFigure over {' × '.join(self.labels.values())}: {math.prod(sizes)} frames>"
 
 
 def slider_figure(draw: Callable[[Figure, float], None], values: Sequence[float], **kwargs) -> SliderFigure:
     """Build a :class:`SliderFigure`; display it as a cell's last expression."""
     return SliderFigure(draw, values, **kwargs)
+
+
+def grid_figure(draw: Callable[..., None], params: Mapping[str, Sequence], **kwargs) -> GridFigure:
+    """Build a :class:`GridFigure`, one slider per parameter; display it as a cell's last expression."""
+    return GridFigure(draw, params, **kwargs)
 
 
 def grid(start: float, stop: float, num: int) -> list[float]:

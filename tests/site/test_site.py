@@ -6,8 +6,10 @@ A missing browser or site is a failure, never a skip. Screenshots go to _build/s
 
 from __future__ import annotations
 
+import base64
 import functools
 import http.server
+import itertools
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -132,30 +134,78 @@ def test_sigmoid_slider_changes_the_figure(browser, server):
 
 
 SLIDER_PAGES = [f"{name}.html" for name in toc_files()
-                if "slider_figure(" in (ROOT / f"{name}.md").read_text()]
+                if any(call in (ROOT / f"{name}.md").read_text() for call in ("slider_figure(", "grid_figure("))]
+
+
+def move_every_slider(page, figure, where: str) -> None:
+    """Home then End on each slider of one figure: each must change the image and its own readout."""
+    image, readouts = figure.locator("img"), figure.locator("output")
+    sliders = figure.locator("input[type=range]")
+    assert sliders.count() >= 1 and readouts.count() == sliders.count(), \
+        f"{where}: {sliders.count()} sliders but {readouts.count()} readouts"
+    for j in range(sliders.count()):
+        slider, readout = sliders.nth(j), readouts.nth(j)
+        name = slider.get_attribute("aria-label")
+        seen = {(image.get_attribute("src"), readout.inner_text())}
+        slider.focus()  # the keys a reader would press, so the browser fires the input event
+        for key in ("Home", "End"):
+            page.keyboard.press(key)
+            seen.add((image.get_attribute("src"), readout.inner_text()))
+        assert len({src for src, _ in seen}) >= 2, f"{where}: slider {j} ({name}) never changed the image"
+        assert len({text for _, text in seen}) >= 2, f"{where}: slider {j} ({name}) never changed its readout"
 
 
 @pytest.mark.parametrize("path", SLIDER_PAGES)
 def test_every_slider_on_the_page_moves_its_figure(browser, server, path):
-    """Each chapter that builds a slider figure has one on the page, and moving it redraws."""
+    """Each chapter that builds a slider figure has one on the page, and moving each slider redraws."""
     visit = Visit(browser, f"{server}/{path}")
     try:
         page = visit.page
         figures = page.locator("figure.w2v-slider")
-        assert figures.count() >= 1, f"{path}: the source calls slider_figure but the page shows none"
+        assert figures.count() >= 1, f"{path}: the source calls slider_figure or grid_figure but the page shows none"
         for i in range(figures.count()):
             figure = figures.nth(i)
             figure.scroll_into_view_if_needed()
-            image, readout = figure.locator("img"), figure.locator("output")
-            slider = figure.locator("input[type=range]")
-            seen = {(image.get_attribute("src"), readout.inner_text())}
-            slider.focus()
-            for key in ("Home", "End"):
-                page.keyboard.press(key)
-                seen.add((image.get_attribute("src"), readout.inner_text()))
-            assert len({src for src, _ in seen}) >= 2, f"{path}: slider {i} never changed its image"
-            assert len({text for _, text in seen}) >= 2, f"{path}: slider {i} never changed its readout"
+            move_every_slider(page, figure, f"{path}, figure {i}")
             page.screenshot(path=SHOTS / f"{Path(path).stem}-slider-{i}.png")
         assert not visit.errors, f"{path}: console errors: {visit.errors}"
     finally:
         visit.close()
+
+
+def test_grid_figure_shows_the_frame_drawn_for_every_combination(browser):
+    """The page script's index over several sliders, checked against render() of each combination.
+
+    Needs no built site: the figure's HTML is made here and loaded into a blank page.
+    """
+    from w2vlib.viz import grid_figure
+
+    def draw(fig, a, b, c):
+        fig.text(0.5, 0.5, f"a={a} b={b} c={c}", ha="center", va="center", fontsize=20)
+
+    params = {"a": [1, 2, 3], "b": [10, 20], "c": ["x", "y", "z", "w"]}
+    grid = grid_figure(draw, params, labels={"b": "β"}, initial={"b": 20}, figsize=(3, 1), dpi=40)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_content(f"<!doctype html><html><body>{grid.to_html()}</body></html>")
+        figure = page.locator("figure.w2v-slider")
+        image, readouts = figure.locator("img"), figure.locator("output")
+        sliders = figure.locator("input[type=range]")
+        assert [sliders.nth(j).get_attribute("aria-label") for j in range(3)] == ["a", "β", "c"]
+        move_every_slider(page, figure, "grid figure")
+        for combination in itertools.product(*params.values()):
+            for j, (name, value) in enumerate(zip(params, combination)):
+                sliders.nth(j).focus()
+                page.keyboard.press("Home")
+                for _ in range(params[name].index(value)):
+                    page.keyboard.press("ArrowRight")
+                assert readouts.nth(j).inner_text() == str(value)
+            values = dict(zip(params, combination))
+            src = image.get_attribute("src").removeprefix("data:image/png;base64,")
+            assert base64.b64decode(src) == grid.render(**values), f"wrong frame for {values}"
+        assert not errors, f"page errors: {errors}"
+    finally:
+        context.close()

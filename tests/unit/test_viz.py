@@ -1,12 +1,14 @@
-"""SliderFigure: the live widget redraws, the static HTML carries every frame and works alone."""
+"""SliderFigure and GridFigure: the live widget redraws, the static HTML carries every frame and works alone."""
 
 import base64
+import itertools
 import json
 import re
 
 import pytest
 
 from w2vlib import SliderFigure, slider_figure
+from w2vlib.viz import GridFigure, grid_figure
 
 
 def draw_line(fig, slope):
@@ -35,7 +37,7 @@ def test_static_html_has_one_frame_per_value_and_no_external_resource():
     fig = slider_figure(draw_line, [-1.0, 0.0, 2.0], label="slope", initial=2.0)
     page = fig.to_html()
     data = json.loads(re.search(r'class="w2v-frames">(.*?)</script>', page).group(1))
-    assert data["labels"] == ["-1", "0", "2"]
+    assert data["readouts"] == [["-1", "0", "2"]]
     frames = [base64.b64decode(f) for f in data["frames"]]
     assert len(set(frames)) == 3 and all(f.startswith(b"\x89PNG") for f in frames)
     assert 'value="2"' in page and f'src="data:image/png;base64,{data["frames"][2]}"' in page
@@ -60,7 +62,134 @@ def test_page_weight_limit_is_enforced():
     (dict(draw=draw_line, values=[1.0, 1.0], label="a"), "values must be distinct"),
     (dict(draw=draw_line, values=[1.0], label=""), "label must be a non-empty string"),
     (dict(draw=draw_line, values=[1.0], label="a", initial=5.0), "initial must be one of values"),
+    (dict(draw=draw_line, values=[1.0, 1.01], label="a", fmt="{:.1f}"), "fmt '{:.1f}' gives two values of values"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises((TypeError, ValueError), match=message):
         SliderFigure(**kwargs)
+
+
+# GridFigure: one slider per parameter over the Cartesian product of their values.
+
+def draw_text(fig, a, b):
+    """Writes its arguments into the figure, so each combination has its own PNG."""
+    fig.text(0.5, 0.5, f"a={a} b={b}", ha="center", va="center", fontsize=20)
+
+
+PARAMS = {"a": [1, 2, 3], "b": ["x", "y"]}
+
+
+def static_data(page):
+    return json.loads(re.search(r'class="w2v-frames">(.*?)</script>', page).group(1))
+
+
+def test_grid_static_frames_follow_the_index_the_page_script_computes():
+    fig = grid_figure(draw_text, PARAMS, figsize=(3, 1), dpi=40)
+    data = static_data(fig.to_html())
+    assert data["readouts"] == [["1", "2", "3"], ["x", "y"]]
+    assert len(data["frames"]) == 3 * 2 == len(set(data["frames"]))
+    for a, b in itertools.product(PARAMS["a"], PARAMS["b"]):
+        positions = [PARAMS["a"].index(a), PARAMS["b"].index(b)]
+        index = 0  # the page script's formula, written out again: row-major, the last slider fastest
+        for readouts, position in zip(data["readouts"], positions):
+            index = index * len(readouts) + position
+        assert fig.index(a=a, b=b) == index
+        assert base64.b64decode(data["frames"][index]) == fig.render(a=a, b=b)
+
+
+def test_grid_html_has_one_range_and_readout_per_parameter_and_honours_initial():
+    def draw(fig, η, K):  # a Greek keyword is an identifier; the label may be any text
+        draw_text(fig, η, K)
+
+    fig = GridFigure(draw, {"η": [0.01, 0.025, 0.1], "K": [2, 5, 10, 20]}, labels={"η": "learning rate η"},
+                     initial={"η": 0.1, "K": 5}, fmt={"η": "{:.3f}"}, figsize=(3, 1), dpi=40)
+    page = fig.to_html()
+    assert page.startswith('<figure class="w2v-slider"') and page.count("<figure") == 1
+    assert page.count("<img") == 1 and "http" not in page
+    ranges = re.findall(r'<input type="range" min="0" max="(\d+)" step="1" value="(\d+)" aria-label="([^"]+)"', page)
+    assert ranges == [("2", "2", "learning rate η"), ("3", "1", "K")]
+    readouts = re.findall(r"<label[^>]*>([^<]*) = <output>([^<]*)</output></label>", page)
+    assert readouts == [("learning rate η", "0.100"), ("K", "5")]
+    frame = static_data(page)["frames"][fig.index(η=0.1, K=5)]
+    assert f'src="data:image/png;base64,{frame}"' in page
+    assert base64.b64decode(frame) == fig.render(η=0.1, K=5)
+    assert repr(fig) == "<GridFigure over learning rate η × K: 12 frames>"
+
+
+def test_grid_widget_redraws_with_every_current_value():
+    calls = []
+
+    def draw(fig, a, b):
+        calls.append(dict(a=a, b=b))
+        draw_text(fig, a, b)
+
+    fig = grid_figure(draw, PARAMS, initial={"a": 2}, labels={"a": "α"}, figsize=(3, 1), dpi=40)
+    image, *sliders = fig.widget().children
+    assert [s.description for s in sliders] == ["α", "b"] and [s.value for s in sliders] == [2, "x"]
+    assert not any(s.continuous_update for s in sliders)  # a frame may be a training run: draw on release
+    assert image.value == fig.render(a=2, b="x")
+    sliders[1].value = "y"
+    assert calls[-1] == dict(a=2, b="y") and image.value == fig.render(a=2, b="y")
+    sliders[0].value = 3
+    assert calls[-1] == dict(a=3, b="y") and image.value == fig.render(a=3, b="y")
+
+
+def test_grid_widget_reuses_the_static_initial_frame():
+    calls = []
+    fig = grid_figure(lambda fig, a, b: calls.append((a, b)) or draw_text(fig, a, b), PARAMS, figsize=(3, 1), dpi=40)
+    bundle = fig._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].startswith('<figure class="w2v-slider"')
+    assert len(calls) == 6  # the six static frames; the widget's first image is one of them
+
+
+def test_single_slider_widget_still_follows_the_drag():
+    (slider,) = slider_figure(draw_line, [1.0, 2.0], label="a").widget().children[1:]
+    assert slider.continuous_update
+
+
+def test_too_many_frames_fail_before_drawing_anything():
+    calls = []
+    params = {"lr": [0.01, 0.1], "K": [2, 5, 10, 20], "window": [1, 2, 5, 10], "d": [10, 20, 50]}
+    with pytest.raises(ValueError, match=r"params give 2 × 4 × 4 × 3 = 96 frames, over max_frames=64"):
+        grid_figure(lambda fig, **values: calls.append(values), params)
+    assert calls == []
+    assert len(grid_figure(draw_text, PARAMS, max_frames=6).params) == 2
+
+
+def test_grid_page_weight_limit_stops_drawing_early():
+    calls = []
+    fig = grid_figure(lambda fig, a, b: calls.append((a, b)) or draw_text(fig, a, b), PARAMS, max_bytes=1000)
+    with pytest.raises(ValueError, match="over max_bytes=1,000"):
+        fig.to_html()
+    assert len(calls) < 6
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(draw=None, params=PARAMS), r"draw must be callable as draw\(fig, \*\*values\)"),
+    (dict(draw=draw_text, params={}), "params must map at least one keyword"),
+    (dict(draw=draw_text, params=[1, 2]), "params must map at least one keyword"),
+    (dict(draw=draw_text, params={"lambda": [1, 2]}), r"params keys must be keywords of draw .* labels="),
+    (dict(draw=draw_text, params={"learning rate": [1, 2]}), r"params keys must be keywords of draw"),
+    (dict(draw=draw_text, params={"a": [], "b": [1]}), r"params\['a'\] must hold at least one"),
+    (dict(draw=draw_text, params={"a": [1], "b": [1, 1]}), r"params\['b'\] must be distinct"),
+    (dict(draw=draw_text, params=PARAMS, initial={"a": 5}), r"initial\['a'\] must be one of params\['a'\]"),
+    (dict(draw=draw_text, params=PARAMS, initial={"c": 1}), r"initial names \['c'\], which are not in params"),
+    (dict(draw=draw_text, params=PARAMS, labels={"c": "γ"}), r"labels names \['c'\]"),
+    (dict(draw=draw_text, params=PARAMS, labels={"a": ""}), r"labels\['a'\] must be a non-empty string"),
+    (dict(draw=draw_text, params=PARAMS, fmt={"c": "{}"}), r"fmt names \['c'\]"),
+    (dict(draw=draw_text, params={"a": [0.01, 0.02]}, fmt="{:.1f}"), r"fmt\['a'\] '\{:.1f\}' gives two values"),
+    (dict(draw=draw_text, params={"a": [0.5]}, fmt={"a": "{:d}"}), r"fmt\['a'\] '\{:d\}' cannot format 0.5"),
+    (dict(draw=draw_text, params=PARAMS, max_frames=5), "max_frames=5"),
+])
+def test_bad_grid_arguments_are_named(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        GridFigure(**kwargs)
+
+
+def test_render_and_index_need_every_parameter_and_known_values():
+    fig = grid_figure(draw_text, PARAMS)
+    with pytest.raises(ValueError, match=r"values must give every parameter \['a', 'b'\] once, got \['a'\]"):
+        fig.render(a=1)
+    with pytest.raises(ValueError, match=r"a must be one of params\['a'\] \[1, 2, 3\], got 4"):
+        fig.index(a=4, b="x")

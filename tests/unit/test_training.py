@@ -5,7 +5,7 @@ import pytest
 
 from w2vlib import (LineCorpus, Vocabulary, neg_sampling_loss_and_gradient_batch, skipgram_batch, cbow_batch,
                     naive_softmax_loss_and_gradient_batch)
-from w2vlib.train import TrainingConfig, _Trainer, train, unigram_table
+from w2vlib.training import TrainingConfig, _Trainer, train, unigram_table
 
 SMALL = dict(dim=8, window=2, negative=3, min_count=1, sample=0, epochs=3, batch_size=16)
 
@@ -120,7 +120,7 @@ def test_a_file_corpus_trains_like_the_same_sentences_in_a_list(tmp_path):
 
 
 def test_softmax_loss_uses_the_derivation_chapters_function(monkeypatch):
-    import w2vlib.train as module
+    import w2vlib.training as module
 
     calls = []
 
