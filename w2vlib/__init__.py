@@ -9,6 +9,7 @@ vectors $v_w$, both (n_words, d); losses are pure functions and negatives are pa
 from .activations import log_sigmoid, sigmoid, sigmoid_grad
 from .check import Counterexample, GradientVerdict, check_gradient, counterexample, explicit
 from .corpus import LineCorpus, tokenize
+from .embeddings import AnalogyResult, Embeddings, WordPairsResult
 from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_and_gradient, truncated_svd_factors
 from .gradcheck import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
@@ -21,7 +22,9 @@ from .vocab import Vocabulary
 from .windows import cbow, cbow_batch, skipgram, skipgram_batch
 
 __all__ = [
+    "AnalogyResult",
     "Counterexample",
+    "Embeddings",
     "FactorizationHistory",
     "GradientVerdict",
     "GridFigure",
@@ -30,6 +33,7 @@ __all__ = [
     "TrainingConfig",
     "TrainingHistory",
     "Vocabulary",
+    "WordPairsResult",
     "Word2Vec",
     "bilinear_and_gradient",
     "cbow",

@@ -67,22 +67,20 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     if o.shape[0] != B or negatives.shape[0] != B:
         raise ValueError(f"o and negatives must have one row per row of V_c ({B}), "
                          f"got shapes {o.shape} and {negatives.shape}")
-    K = negatives.shape[1]
-    u_o, U_k = U[o], U[negatives]                                   # (B, d), (B, K, d)
-    s_o = np.einsum("bd,bd->b", u_o, V_c)                           # (B,)
-    s_k = np.einsum("bkd,bd->bk", U_k, V_c)                         # (B, K)
-    touched = np.concatenate([o, negatives.ravel()])                # (B + B*K,) rows of U read
-    if not (np.isfinite(s_o).all() and np.isfinite(s_k).all()):    # a nan/inf row makes its score nan/inf
-        check_finite(U, "U", touched)                               # names the row if one is not finite
+    read = np.concatenate([o[:, None], negatives], axis=1)         # (B, 1 + K): o, then the K negatives
+    U_read = U[read]                                                # (B, 1 + K, d): u_o and the u_k
+    scores = np.einsum("bkd,bd->bk", U_read, V_c)                   # (B, 1 + K)
+    if not np.isfinite(scores).all():                               # a nan/inf row makes its score nan/inf
+        check_finite(U, "U", read.ravel())                          # names the row if one is not finite
         raise FloatingPointError("the scores u^T v_c overflowed: U or V_c holds values too large "
-                                 f"(largest |score| {max(np.abs(s_o).max(), np.abs(s_k).max()):.3g})")
+                                 f"(largest |score| {np.abs(scores).max():.3g})")
+    s_o, s_k = scores[:, 0], scores[:, 1:]                          # (B,), (B, K)
     losses = -log_sigmoid(s_o) - log_sigmoid(-s_k).sum(axis=1)      # (B,)
-    g_o = -sigmoid(-s_o)                                            # (B,) dJ/ds_o
-    g_k = sigmoid(s_k)                                              # (B, K) dJ/ds_k
-    grad_V_c = g_o[:, None] * u_o + np.einsum("bk,bkd->bd", g_k, U_k)  # (B, d)
-    pair = np.arange(B)
-    rows, row_grads = group_weighted_sum(                           # dJ/du_w = sum of dJ/ds * v_c
-        touched, np.concatenate([g_o, g_k.ravel()]), np.concatenate([pair, np.repeat(pair, K)]), V_c)
+    g = np.concatenate([-sigmoid(-s_o)[:, None],                    # dJ/ds_o, (B, 1)
+                        sigmoid(s_k)], axis=1)                      # dJ/ds_k, (B, K)
+    grad_V_c = np.einsum("bk,bkd->bd", g, U_read)                   # (B, d): sum of dJ/ds * u
+    rows, row_grads = group_weighted_sum(                           # dJ/du_w: sum of dJ/ds * v_c
+        read.ravel(), g.ravel(), np.repeat(np.arange(B), read.shape[1]), V_c)
     if sparse:
         return losses, grad_V_c, (rows, row_grads)
     grad_U = np.zeros(U.shape, dtype=np.result_type(V_c, U))

@@ -39,6 +39,7 @@ ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "softmax")
 CHUNK_WORDS = 10_000  # tokens read before their pairs are made; windows never cross sentences
 NOISE_TABLE_SIZE = 1 << 22  # entries of the unigram table negatives are drawn from
+REDRAWS = 5  # attempts at replacing a negative equal to the target word
 AUTO_PROGRESS_WORDS = 5_000_000  # progress=None shows a bar for runs this long (words x epochs)
 
 
@@ -64,7 +65,7 @@ class TrainingConfig:
     epochs: int = 5
     lr: float = 0.025
     min_lr: float = 1e-4
-    batch_size: int = 256
+    batch_size: int = 1024
     seed: int = 0
     dtype: str = "float32"
 
@@ -229,7 +230,8 @@ class _Trainer:
         config = self.config
         if config.loss == "negative":
             loss_fn = neg_sampling_loss_and_gradient_batch
-            extra = (self._negatives(len(centres)),)
+            targets = outside if config.architecture == "skipgram" else centres  # the word each example predicts
+            extra = (self._negatives(targets),)
         else:
             loss_fn, extra = naive_softmax_loss_and_gradient_batch, ()
         batch = skipgram_batch if config.architecture == "skipgram" else cbow_batch
@@ -252,9 +254,21 @@ class _Trainer:
         self.U[u_rows] -= step_U
         return loss
 
-    def _negatives(self, n: int) -> np.ndarray:
-        """(n, K) words drawn from the noise distribution: uniform positions in its table."""
-        return self.noise_table[self.rng.integers(0, len(self.noise_table), size=(n, self.config.negative))]
+    def _negatives(self, targets: np.ndarray) -> np.ndarray:
+        """(n, K) words drawn from the noise distribution, none equal to its example's target.
+
+        Draws are uniform positions in the unigram table. A draw equal to the word being
+        predicted would push its score up and down at once; word2vec skips such a draw,
+        here it is drawn again (a few times, for a vocabulary dominated by one word).
+        """
+        table, K = self.noise_table, self.config.negative
+        negatives = table[self.rng.integers(0, len(table), size=(len(targets), K))]
+        for _ in range(REDRAWS):
+            clash = negatives == targets[:, None]                          # (n, K)
+            if not clash.any():
+                break
+            negatives[clash] = table[self.rng.integers(0, len(table), size=int(clash.sum()))]
+        return negatives
 
 
 def unigram_table(p: np.ndarray, size: int = NOISE_TABLE_SIZE) -> np.ndarray:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -55,7 +56,8 @@ class Vocabulary:
 
     def encode(self, sentence) -> np.ndarray:
         """Indices of the words of ``sentence`` that are in the vocabulary, in order; others dropped."""
-        return np.fromiter((self.index[w] for w in sentence if w in self.index), dtype=np.int64)
+        ids = np.fromiter(map(self.index.get, sentence, repeat(-1)), dtype=np.int64, count=len(sentence))
+        return ids[ids >= 0]
 
     def lookup(self, word: str) -> int:
         """The index of ``word``; a ``KeyError`` that says the word is not in the vocabulary."""

@@ -54,7 +54,7 @@ def test_a_step_moves_the_parameters_by_minus_lr_times_the_dense_gradient():
         rng.normal(0, 0.3, trainer.U.shape).astype(np.float32)
     centres, outside = rng.integers(0, len(vocab), 40), rng.integers(0, len(vocab), 40)  # repeats included
     negatives = rng.integers(0, len(vocab), (40, 3))
-    trainer._negatives = lambda n: negatives
+    trainer._negatives = lambda targets: negatives
     losses, grad_V, grad_U = skipgram_batch(centres, outside, trainer.V, trainer.U,
                                             neg_sampling_loss_and_gradient_batch, negatives)
     V_expected, U_expected = trainer.V - 0.1 * grad_V, trainer.U - 0.1 * grad_U
@@ -80,9 +80,9 @@ def test_cbow_step_equals_the_dense_gradient_of_cbow_batch():
     centres = rng.integers(0, len(vocab), 10)
     contexts = rng.integers(-1, len(vocab), (10, 4))
     contexts[:, 0] = rng.integers(0, len(vocab), 10)                 # at least one word per window
-    trainer._negatives = lambda n: np.zeros((n, 3), np.int64) + 2
+    trainer._negatives = lambda targets: np.zeros((len(targets), 3), np.int64) + 2
     _, grad_V, grad_U = cbow_batch(centres, contexts, trainer.V, trainer.U,
-                                   neg_sampling_loss_and_gradient_batch, trainer._negatives(10))
+                                   neg_sampling_loss_and_gradient_batch, trainer._negatives(centres))
     V_expected, U_expected = trainer.V - 0.1 * grad_V, trainer.U - 0.1 * grad_U
     trainer._step(centres, contexts, 0.1, 1)
     np.testing.assert_allclose(trainer.V, V_expected, rtol=1e-12)
@@ -90,7 +90,8 @@ def test_cbow_step_equals_the_dense_gradient_of_cbow_batch():
 
 
 def test_words_with_the_same_contexts_end_up_close():
-    model = train(corpus(200), dim=10, window=2, negative=5, min_count=1, sample=0, epochs=10, lr=0.05, seed=0)
+    model = train(corpus(200), dim=10, window=2, negative=5, min_count=1, sample=0, epochs=10, lr=0.05, seed=0,
+                  batch_size=32)
     wv = model.wv
     assert wv.similarity("cat", "dog") > wv.similarity("cat", "car") + 0.3
     assert wv.similarity("car", "bus") > wv.similarity("bus", "dog") + 0.3
@@ -156,3 +157,17 @@ def test_bad_corpus_and_arguments_are_named():
         train(corpus(), learning_rate=0.1)
     with pytest.raises(ValueError, match="empty"):
         train([[]], **SMALL)
+
+
+def test_negatives_follow_the_noise_distribution_and_avoid_the_target():
+    vocab = Vocabulary.build(corpus(200), min_count=1)
+    trainer = _Trainer(corpus(200), vocab, TrainingConfig(**{**SMALL, "negative": 5}))
+    targets = np.zeros(40_000, np.int64)                              # word 0, the most frequent
+    negatives = trainer._negatives(targets)
+    assert negatives.shape == (40_000, 5) and not (negatives == 0).any()
+    p = vocab.noise_distribution(0.75)
+    expected = p / (1 - p[0])                                          # the distribution given "not word 0"
+    expected[0] = 0
+    # 200,000 draws: the standard deviation of a frequency is below 0.0012
+    np.testing.assert_allclose(np.bincount(negatives.ravel(), minlength=len(vocab)) / negatives.size,
+                               expected, atol=0.005)
