@@ -14,10 +14,12 @@ from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_an
 from .gradcheck import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
 from .scatter import group_sum_rows, scatter_add_rows
+from .pmi import cooccurrence_matrix, pmi_matrix, sppmi_matrix
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
 from .training import TrainingConfig, TrainingHistory, Word2Vec, train
 from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
 from .viz import GridFigure, SliderFigure, grid_figure, slider_figure
+from .toy import ToyCorpus, toy_corpus
 from .vocab import Vocabulary
 from .windows import cbow, cbow_batch, skipgram, skipgram_batch
 
@@ -30,6 +32,7 @@ __all__ = [
     "GridFigure",
     "LineCorpus",
     "SliderFigure",
+    "ToyCorpus",
     "TrainingConfig",
     "TrainingHistory",
     "Vocabulary",
@@ -39,6 +42,7 @@ __all__ = [
     "cbow",
     "cbow_batch",
     "check_gradient",
+    "cooccurrence_matrix",
     "counterexample",
     "explicit",
     "gradcheck",
@@ -53,6 +57,7 @@ __all__ = [
     "neg_sampling_loss_and_gradient",
     "neg_sampling_loss_and_gradient_batch",
     "numerical_gradient",
+    "pmi_matrix",
     "scatter_add_rows",
     "sgns_objective_and_gradient",
     "sigmoid",
@@ -61,7 +66,9 @@ __all__ = [
     "skipgram_batch",
     "slider_figure",
     "softmax",
+    "sppmi_matrix",
     "tokenize",
+    "toy_corpus",
     "train",
     "truncated_svd_factors",
 ]
