@@ -16,7 +16,7 @@ from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss
 from .scatter import group_sum_rows, scatter_add_rows
 from .pmi import cooccurrence_matrix, pmi_matrix, sppmi_matrix
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
-from .training import TrainingConfig, TrainingHistory, Word2Vec, train
+from .training import TrainingConfig, TrainingDiverged, TrainingHistory, Word2Vec, train
 from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax_loss_and_gradient_batch, softmax
 from .viz import GridFigure, SliderFigure, grid_figure, slider_figure
 from .toy import ToyCorpus, toy_corpus
@@ -34,6 +34,7 @@ __all__ = [
     "SliderFigure",
     "ToyCorpus",
     "TrainingConfig",
+    "TrainingDiverged",
     "TrainingHistory",
     "Vocabulary",
     "WordPairsResult",

@@ -240,16 +240,16 @@ class _Trainer:
             losses, (v_rows, v_grads), (u_rows, u_grads) = batch(centres, outside, self.V, self.U, loss_fn,
                                                                  *extra, sparse=True)
         except FloatingPointError as error:                                # the scores overflowed
-            raise _diverged(step, epoch, lr, config.lr, str(error)) from error
+            raise TrainingDiverged(step, epoch, lr, config.lr, str(error)) from error
         with np.errstate(over="ignore", invalid="ignore"):
             loss, step_V, step_U = float(losses.sum()), lr * v_grads, lr * u_grads
         self.losses.append(loss / len(losses))
         self.lrs.append(lr)
         self.epochs_of.append(epoch)
         if not np.isfinite(loss):
-            raise _diverged(step, epoch, lr, config.lr, f"the loss is {loss}")
+            raise TrainingDiverged(step, epoch, lr, config.lr, f"the loss is {loss}")
         if not (np.isfinite(step_V).all() and np.isfinite(step_U).all()):
-            raise _diverged(step, epoch, lr, config.lr, "a step is nan or inf (the vectors are left as they were)")
+            raise TrainingDiverged(step, epoch, lr, config.lr, "a step is nan or inf (the vectors are left as they were)")
         self.V[v_rows] -= step_V                                           # only the rows touched move
         self.U[u_rows] -= step_U
         return loss
@@ -281,6 +281,14 @@ def unigram_table(p: np.ndarray, size: int = NOISE_TABLE_SIZE) -> np.ndarray:
     return np.repeat(np.arange(len(p), dtype=np.int32), np.diff(ends, prepend=0))
 
 
-def _diverged(step: int, epoch: int, lr: float, lr0: float, what: str) -> FloatingPointError:
-    return FloatingPointError(f"training diverged at step {step} (epoch {epoch}), learning rate {lr:.4g}: "
-                              f"{what}. Lower lr (it was {lr0:g}).")
+class TrainingDiverged(FloatingPointError):
+    """Training stopped because the loss or a step became nan or inf.
+
+    ``step``, ``epoch`` and ``lr`` say where; the vectors keep their values from before that step.
+    """
+
+    def __init__(self, step: int, epoch: int, lr: float, lr0: float, what: str):
+        super().__init__(f"training diverged at step {step} (epoch {epoch}), learning rate {lr:.4g}: "
+                         f"{what}. Lower lr (it was {lr0:g}).")
+        self.step, self.epoch, self.lr = step, epoch, lr
+

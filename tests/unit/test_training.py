@@ -98,8 +98,9 @@ def test_words_with_the_same_contexts_end_up_close():
 
 
 def test_a_learning_rate_too_large_stops_with_the_step_and_the_rate():
-    with pytest.raises(FloatingPointError, match=r"diverged at step \d+ \(epoch \d+\), learning rate"):
-        train(corpus(), lr=1e30, min_lr=1e30, **{k: v for k, v in SMALL.items()})
+    with pytest.raises(FloatingPointError, match=r"diverged at step \d+ \(epoch \d+\), learning rate") as info:
+        train(corpus(), lr=1e30, min_lr=1e30, **SMALL)
+    assert info.value.step >= 1 and info.value.epoch == 1 and info.value.lr == 1e30
 
 
 def test_the_noise_table_draws_from_the_distribution():
