@@ -61,31 +61,9 @@ def cooccurrence_matrix(sentences, vocab: Vocabulary, window: int, *, weighting:
     weights = distance_weights(window, weighting)                  # (window,)
     n_words = len(vocab)
     counts = sparse.csr_array((n_words, n_words))
-    for tokens, sentence_ids in _encoded_chunks(sentences, vocab):
+    for tokens, sentence_ids in vocab.encode_chunks(sentences, _CHUNK_TOKENS):
         counts = counts + _chunk_counts(tokens, sentence_ids, weights, n_words)
     return counts
-
-
-def _encoded_chunks(sentences, vocab: Vocabulary):
-    """Yield ``(tokens, sentence_ids)``: encoded sentences laid end to end, about ``_CHUNK_TOKENS`` at a time.
-
-    Both are (n,) int64 arrays; ``sentence_ids[i]`` numbers the sentence of token ``i``, so
-    that pairs straddling two sentences can be left out. The chunks bound the memory.
-    """
-    tokens, ids, n_tokens = [], [], 0
-    for number, sentence in enumerate(sentences):
-        if isinstance(sentence, str):
-            raise TypeError(f"sentences must be lists of string tokens; sentence {number} is a str: "
-                            f"{sentence[:60]!r}")
-        encoded = vocab.encode(sentence)
-        tokens.append(encoded)
-        ids.append(np.full(len(encoded), number))
-        n_tokens += len(encoded)
-        if n_tokens >= _CHUNK_TOKENS:
-            yield np.concatenate(tokens), np.concatenate(ids)
-            tokens, ids, n_tokens = [], [], 0
-    if n_tokens:
-        yield np.concatenate(tokens), np.concatenate(ids)
 
 
 def _chunk_counts(tokens: np.ndarray, sentence_ids: np.ndarray, weights: np.ndarray, n_words: int):

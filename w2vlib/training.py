@@ -177,7 +177,7 @@ class _Trainer:
         with tqdm(total=self.total_words, unit="word", unit_scale=True, disable=not show) as bar:
             for epoch in range(1, config.epochs + 1):
                 loss_sum, n_examples = 0.0, 0
-                for tokens, sentence_of in self._chunks():
+                for tokens, sentence_of in self.vocab.encode_chunks(self.corpus, CHUNK_WORDS):
                     chunk_loss, chunk_examples = self._train_chunk(tokens, sentence_of, epoch)
                     loss_sum, n_examples = loss_sum + chunk_loss, n_examples + chunk_examples
                     bar.update(len(tokens))
@@ -189,20 +189,6 @@ class _Trainer:
                                   epoch_loss, snapshots, self.words_done, examples,
                                   time.perf_counter() - start)
         return Word2Vec(self.vocab, self.V, self.U, config, history)
-
-    def _chunks(self):
-        """Runs of about CHUNK_WORDS in-vocabulary tokens: (tokens, sentence of each token)."""
-        tokens, sentence_of, size = [], [], 0
-        for sentence in self.corpus:
-            encoded = self.vocab.encode(sentence)                        # (n,) out-of-vocabulary words dropped
-            tokens.append(encoded)
-            sentence_of.append(np.full(len(encoded), len(tokens)))
-            size += len(encoded)
-            if size >= CHUNK_WORDS:
-                yield np.concatenate(tokens), np.concatenate(sentence_of)
-                tokens, sentence_of, size = [], [], 0
-        if size:
-            yield np.concatenate(tokens), np.concatenate(sentence_of)
 
     def _train_chunk(self, tokens: np.ndarray, sentence_of: np.ndarray, epoch: int) -> tuple[float, int]:
         config, rng = self.config, self.rng

@@ -59,6 +59,28 @@ class Vocabulary:
         ids = np.fromiter(map(self.index.get, sentence, repeat(-1)), dtype=np.int64, count=len(sentence))
         return ids[ids >= 0]
 
+    def encode_chunks(self, sentences, chunk_tokens: int):
+        """Encoded sentences laid end to end, about ``chunk_tokens`` in-vocabulary tokens at a time.
+
+        Yields ``(tokens, sentence_of)``, two (n,) int64 arrays: the word indices and the
+        sentence each token came from, so that windows can stop at sentence ends. The chunks
+        bound the memory whatever the length of the corpus.
+        """
+        tokens, sentence_of, size = [], [], 0
+        for number, sentence in enumerate(sentences):
+            if isinstance(sentence, str):
+                raise TypeError(f"sentences must be lists of string tokens; sentence {number} is a str: "
+                                f"{sentence[:60]!r}")
+            encoded = self.encode(sentence)                              # (n,) unknown words dropped
+            tokens.append(encoded)
+            sentence_of.append(np.full(len(encoded), number))
+            size += len(encoded)
+            if size >= chunk_tokens:
+                yield np.concatenate(tokens), np.concatenate(sentence_of)
+                tokens, sentence_of, size = [], [], 0
+        if size:
+            yield np.concatenate(tokens), np.concatenate(sentence_of)
+
     def lookup(self, word: str) -> int:
         """The index of ``word``; a ``KeyError`` that says the word is not in the vocabulary."""
         try:
