@@ -172,3 +172,15 @@ def test_negatives_follow_the_noise_distribution_and_avoid_the_target():
     # 200,000 draws: the standard deviation of a frequency is below 0.0012
     np.testing.assert_allclose(np.bincount(negatives.ravel(), minlength=len(vocab)) / negatives.size,
                                expected, atol=0.005)
+
+
+def test_a_progress_bar_on_request_and_on_long_runs_only(capsys, monkeypatch):
+    train(corpus(), progress=True, **SMALL)
+    assert "word" in capsys.readouterr().err                          # tqdm's bar counts words
+    train(corpus(), **SMALL)                                          # a short run: no bar by default
+    assert capsys.readouterr().err == ""
+    import w2vlib.training as module
+
+    monkeypatch.setattr(module, "AUTO_PROGRESS_WORDS", 100)            # now this run counts as long
+    train(corpus(), **SMALL)
+    assert "word" in capsys.readouterr().err
