@@ -1,6 +1,6 @@
 r"""The matrix view of word2vec: co-occurrence counts, PMI and shifted positive PMI.
 
-Used in the chapter *The matrix view of word2vec* (``book/matrix_view.md``). Levy and Goldberg
+Used in the chapter *The matrix view in practice* (``book/matrix_view.md``). Levy and Goldberg
 (2014) showed that skip-gram with $k$ negative samples, with enough dimensions, is optimal at
 $v_w^\top u_c = \operatorname{PMI}(w, c) - \log k$: it implicitly factorizes the shifted PMI
 matrix. That matrix is $-\infty$ wherever a pair never occurs; the shifted positive PMI,
