@@ -74,10 +74,10 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
         check_finite(U, "U", read.ravel())                          # names the row if one is not finite
         raise FloatingPointError("the scores u^T v_c overflowed: U or V_c holds values too large "
                                  f"(largest |score| {np.abs(scores).max():.3g})")
-    s_o, s_k = scores[:, 0], scores[:, 1:]                          # (B,), (B, K)
-    losses = -log_sigmoid(s_o) - log_sigmoid(-s_k).sum(axis=1)      # (B,)
-    g = np.concatenate([-sigmoid(-s_o)[:, None],                    # dJ/ds_o, (B, 1)
-                        sigmoid(s_k)], axis=1)                      # dJ/ds_k, (B, K)
+    scores[:, 1:] *= -1                                             # (B, 1 + K): s_o, then -s_k
+    losses = -log_sigmoid(scores).sum(axis=1)                       # (B,) -log σ(s_o) - Σ log σ(-s_k)
+    g = sigmoid(-scores)                                            # σ(-s_o), then σ(s_k)
+    g[:, 0] *= -1                                                   # dJ/ds_o = -σ(-s_o); dJ/ds_k = σ(s_k)
     grad_V_c = np.einsum("bk,bkd->bd", g, U_read)                   # (B, d): sum of dJ/ds * u
     rows, row_grads = group_weighted_sum(                           # dJ/du_w: sum of dJ/ds * v_c
         read.ravel(), g.ravel(), np.repeat(np.arange(B), read.shape[1]), V_c)

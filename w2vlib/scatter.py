@@ -32,7 +32,8 @@ def group_rows(index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise ValueError(f"index must be a 1-D integer array (M,), got {index.dtype} of shape {index.shape}")
     order = np.argsort(index)                                         # (M,)
     ordered = index[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if index.size else np.empty(0, np.int64)
+    new_run = np.concatenate(([True], ordered[1:] != ordered[:-1]))[:index.size]  # (M,) a run starts here
+    starts = np.flatnonzero(new_run)
     return ordered[starts].astype(np.int64, copy=False), order, np.append(starts, index.size)
 
 

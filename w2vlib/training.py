@@ -38,7 +38,7 @@ from .windows import cbow_batch, skipgram_batch
 ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "softmax")
 CHUNK_WORDS = 10_000  # tokens read before their pairs are made; windows never cross sentences
-NOISE_TABLE_SIZE = 1 << 22  # entries of the unigram table negatives are drawn from
+NOISE_TABLE_SIZE = 1 << 20  # entries of the unigram table negatives are drawn from
 REDRAWS = 5  # attempts at replacing a negative equal to the target word
 AUTO_PROGRESS_WORDS = 5_000_000  # progress=None shows a bar for runs this long (words x epochs)
 
@@ -228,7 +228,8 @@ class _Trainer:
         except FloatingPointError as error:                                # the scores overflowed
             raise TrainingDiverged(step, epoch, lr, config.lr, str(error)) from error
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, step_V, step_U = float(losses.sum()), lr * v_grads, lr * u_grads
+            loss, step_V, step_U = float(losses.sum()), np.multiply(v_grads, lr, out=v_grads), \
+                np.multiply(u_grads, lr, out=u_grads)                      # in place: the gradients are ours
         self.losses.append(loss / len(losses))
         self.lrs.append(lr)
         self.epochs_of.append(epoch)
