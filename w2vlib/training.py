@@ -227,18 +227,20 @@ class _Trainer:
                                                                  *extra, sparse=True)
         except FloatingPointError as error:                                # the scores overflowed
             raise TrainingDiverged(step, epoch, lr, config.lr, str(error)) from error
+        loss = float(losses.sum())
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, step_V, step_U = float(losses.sum()), np.multiply(v_grads, lr, out=v_grads), \
-                np.multiply(u_grads, lr, out=u_grads)                      # in place: the gradients are ours
+            v_grads *= lr                                                  # the steps, in place: the
+            u_grads *= lr                                                  # gradients are fresh arrays
         self.losses.append(loss / len(losses))
         self.lrs.append(lr)
         self.epochs_of.append(epoch)
         if not np.isfinite(loss):
             raise TrainingDiverged(step, epoch, lr, config.lr, f"the loss is {loss}")
-        if not (np.isfinite(step_V).all() and np.isfinite(step_U).all()):
-            raise TrainingDiverged(step, epoch, lr, config.lr, "a step is nan or inf (the vectors are left as they were)")
-        self.V[v_rows] -= step_V                                           # only the rows touched move
-        self.U[u_rows] -= step_U
+        if not (np.isfinite(v_grads).all() and np.isfinite(u_grads).all()):
+            raise TrainingDiverged(step, epoch, lr, config.lr,
+                                   "a step is nan or inf (the vectors are left as they were)")
+        self.V[v_rows] -= v_grads                                          # only the rows touched move
+        self.U[u_rows] -= u_grads
         return loss
 
     def _negatives(self, targets: np.ndarray) -> np.ndarray:
