@@ -13,14 +13,15 @@ CHAPTERS = $(shell grep -l '^kernelspec:' book/*.md)
 to_ipynb = rm -rf $(1) && mkdir -p $(1) && \
 	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(1)/$$(basename $${f%.md}).ipynb $$f; done
 
-.PHONY: book test install unit nbval site browser lab notebooks clean
+.PHONY: book test install unit nbval classroom site browser sandbox assignments grade lab notebooks clean
 
 ## make book: install everything, execute every chapter and build the site into _build/html
 book: install site
 	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
 
-## make test: unit tests, every chapter under nbval, the build with -W -n, the site in a browser
-test: install unit nbval site browser
+## make test: unit tests, every chapter under nbval, the assignments graded, the build with -W -n,
+## the site in a browser
+test: install unit nbval classroom site browser
 
 install: $(VENV)/.installed _vendor/.installed
 
@@ -57,6 +58,25 @@ nbval: install
 browser: install site
 	command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 	$(BIN)/python -m pytest tests/site
+
+# The autograder runs each submission in a bubblewrap sandbox (Debian's package).
+sandbox:
+	command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
+
+# Grading the reference answers, the unmodified student notebooks and broken submissions.
+classroom: install sandbox
+	$(BIN)/python -m pytest tests/classroom
+
+## make assignments: student and instructor notebooks of every chapter, in _build/assignments
+assignments: install
+	$(BIN)/python -m w2vlib.classroom assign --out $(BUILD)/assignments $(CHAPTERS)
+
+## make grade SUBMISSIONS=folder: grade folder/<student>/<chapter>.ipynb into _build/grades
+## (grades.csv, feedback/<student>.md); GRADE_ARGS="--time-limit 900 --jobs 2" to change limits
+GRADES ?= $(BUILD)/grades
+grade: assignments sandbox
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (holding <student>/<chapter>.ipynb)" >&2; exit 2; }
+	$(BIN)/python -m w2vlib.classroom grade "$(SUBMISSIONS)" --assignments $(BUILD)/assignments --out $(GRADES) $(GRADE_ARGS)
 
 ## make lab: JupyterLab with jupytext, so the chapters open as notebooks
 lab: install

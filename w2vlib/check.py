@@ -133,6 +133,7 @@ class GradientVerdict:
     candidate: float | None = None
     reference: float | None = None
     counterexample: Counterexample | None = None
+    implemented: bool = True     # False when the candidate raised NotImplementedError
 
     def __bool__(self) -> bool:
         return self.correct
@@ -249,7 +250,7 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
             g = np.asarray(g, dtype=np.float64)
         except NotImplementedError:
             return GradientVerdict(False, f"{name} is not implemented yet (it raised NotImplementedError)",
-                                   float("inf"), point)
+                                   float("inf"), point, implemented=False)
         except Exception as exc:  # a student's code may fail in any way; report it, do not crash
             return GradientVerdict(False, f"{name} raised {type(exc).__name__}: {exc}", float("inf"), point)
         if g.shape != x0.shape:
