@@ -46,6 +46,7 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
     $|c - r| > \text{tol} \cdot \max(1, |r|)$, relative for large values, absolute below 1.
     ``None`` means they agreed at every point tried; a ``ValueError`` means no point could
     be evaluated (a free symbol not in ``symbols``, or no real value anywhere tried).
+    Points outside a symbol's declared sign (``positive=True``, ``nonnegative=True``, ...) are skipped.
     For matrices, the entry with the largest disagreement is reported.
     """
     candidate, reference = sp.sympify(candidate), sp.sympify(reference)
@@ -61,6 +62,8 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
     evaluate_c, evaluate_r = _evaluator(candidate, symbols), _evaluator(reference, symbols)
     compared = 0
     for point in itertools.islice(_candidate_points(len(symbols)), max_points):
+        if not all(_allowed(s, v) for s, v in zip(symbols, point)):
+            continue  # outside a symbol's declared domain (positive=True, ...)
         c, r = evaluate_c(point), evaluate_r(point)
         if c is None or r is None:
             continue  # a pole or a complex value at this point
@@ -74,6 +77,13 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
         raise ValueError(f"no point gave both formulas a real value (symbols {symbols}); "
                          "pass real-valued formulas")
     return None
+
+
+def _allowed(symbol, value) -> bool:
+    """Does ``value`` respect the sign assumptions SymPy holds for ``symbol``?"""
+    return not ((symbol.is_positive and not value > 0) or (symbol.is_negative and not value < 0)
+                or (symbol.is_nonnegative and value < 0) or (symbol.is_nonpositive and value > 0)
+                or (symbol.is_integer and not value.is_integer))
 
 
 def _candidate_points(n: int):

@@ -15,13 +15,15 @@ from w2vlib.classroom.grader import Limits, grade
 from w2vlib.classroom.notebooks import is_test, nbgrader_meta, questions, write_assignments
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted(p for p in (ROOT / "book").glob("*.md") if "kernelspec:" in p.read_text())
+CHAPTERS = sorted(p for p in (ROOT / "book").glob("*.md") if "kernelspec:" in p.read_text() and p.stem != "instructors")
 
 # (student, chapter, answer cell, text in the reference answer, the slip, question that must fail,
 #  words its feedback must contain)
 SLIPS = [
     ("slip-sign", "sigmoid", "sigmoid-loss-answer", "return -sigmoid(-s)", "return sigmoid(-s)",
      "sigmoid-loss-check", ["loss_grad is wrong", "relative error"]),
+    ("slip-missing-v_c", "negative_sampling", "ns-same-negative-answer", "grad_U[o] += -sigmoid(-s_o) * v_c",
+     "grad_U[o] += -sigmoid(-s_o)", "ns-same-negative-check", ["dJ/du_o", "is wrong", "relative error"]),
 ]
 
 
@@ -222,3 +224,17 @@ def test_a_deleted_test_cell_runs_at_the_end(misbehaving):
     assert r.points == r.max_points
     moved = next(q for q in r.results if q.grade_id == "sigmoid-loss-check")
     assert moved.status == "passed" and "missing from the submission" in moved.message
+
+
+def test_nbgrader_makes_the_same_student_notebooks(assignments):
+    """nbgrader's own preprocessors, run on our instructor notebooks, give our student notebooks."""
+    from nbgrader.preprocessors import CheckCellMetadata, ClearHiddenTests, ClearOutput, ClearSolutions
+
+    out, names = assignments
+    for name in names:
+        nb, resources = read(out / "instructor" / f"{name}.ipynb"), {}
+        for preprocessor in (CheckCellMetadata, ClearSolutions, ClearHiddenTests, ClearOutput):
+            nb, resources = preprocessor().preprocess(nb, resources)
+        ours = read(out / "student" / f"{name}.ipynb")
+        assert [c.source for c in nb.cells] == [c.source for c in ours.cells], name
+        assert [q.grade_id for q in questions(nb)] == [q.grade_id for q in questions(ours)]

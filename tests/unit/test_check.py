@@ -56,3 +56,12 @@ def test_many_symbols_start_with_exact_values():
     found = counterexample(a * b + c * d, a * b - c * d)
     assert all(v.is_Rational for v in found.point.values())
     assert found.difference > 0
+
+
+def test_counterexample_respects_declared_signs():
+    """atan(1/p) = pi/2 - atan(p) holds for p > 0 only (for p < 0 they differ by pi)."""
+    p = sp.symbols("p", positive=True)
+    q = sp.symbols("q", real=True)
+    assert counterexample(sp.atan(1 / p), sp.pi / 2 - sp.atan(p), [p]) is None
+    found = counterexample(sp.atan(1 / q), sp.pi / 2 - sp.atan(q), [q])
+    assert found is not None and found.point[q] < 0

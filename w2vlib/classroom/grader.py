@@ -9,7 +9,8 @@ notebook in ``ASSIGNMENTS/instructor/`` (a chapter, e.g. ``sigmoid``). For each 
    cell that caps what each cell may print;
 3. executes it in a fresh temporary folder, inside a bubblewrap sandbox (``bwrap``) where the rest of
    the file system is read-only and the instructor copies, the submissions and the grades are hidden,
-   with a time limit per cell and per notebook and limits on memory and file size;
+   with a time limit per cell and per notebook and limits on memory and file size (the folders of
+   the other submissions being graded are hidden too);
 4. scores each test cell: its points when it runs without an error, 0 otherwise, with the check's
    message as feedback ("not implemented", which gradient is wrong and by how much, a time-out).
 
@@ -106,17 +107,21 @@ def grade(submissions, assignments, out, *, limits: Limits = Limits(), jobs: int
     if not names:
         raise ValueError(f"no submitted notebook is named after an assignment ({', '.join(known)})")
     out.mkdir(parents=True, exist_ok=True)
-    hide = [submissions.resolve(), instructor_dir.parent.resolve(), out.resolve()]
+    work = Path(tempfile.mkdtemp(prefix="w2vlib-grading-"))   # every run's folder; hidden from each sandbox
+    hide = [submissions.resolve(), instructor_dir.parent.resolve(), out.resolve(), work.resolve()]
     tasks = [(s, name) for s in students for name in names]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_notebook, s.name, s / f"{name}.ipynb", known[name], name, out,
-                               limits, sandbox, hide): (s.name, name) for s, name in tasks}
-        done = []
-        for future in concurrent.futures.as_completed(futures):
-            result = future.result()
-            log(f"{result.student:>20} {result.assignment:<18} {result.points:g} / {result.max_points:g}"
-                + (f"  ({result.note})" if result.note else ""))
-            done.append(result)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(grade_notebook, s.name, s / f"{name}.ipynb", known[name], name, out,
+                                   limits, sandbox, hide, work) for s, name in tasks]
+            done = []
+            for future in concurrent.futures.as_completed(futures):
+                result = future.result()
+                log(f"{result.student:>20} {result.assignment:<18} {result.points:g} / {result.max_points:g}"
+                    + (f"  ({result.note})" if result.note else ""))
+                done.append(result)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     done.sort(key=lambda r: (r.student, names.index(r.assignment)))
     write_grades(done, known, names, out / "grades.csv")
     for student in sorted({r.student for r in done}):
@@ -125,7 +130,7 @@ def grade(submissions, assignments, out, *, limits: Limits = Limits(), jobs: int
 
 
 def grade_notebook(student: str, path: Path, instructor, name: str, out: Path, limits: Limits,
-                   sandbox: bool, hide) -> NotebookResult:
+                   sandbox: bool, hide, work: Path) -> NotebookResult:
     """Grade one submitted notebook; never raises for anything the submission does."""
     tests = [q for q in questions(instructor) if q.autograded]
     written = [q for q in questions(instructor) if not q.autograded]
@@ -145,7 +150,7 @@ def grade_notebook(student: str, path: Path, instructor, name: str, out: Path, l
         reason = f"not a valid notebook: {type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
         return zero("not run", reason, "invalid notebook")
     graded, moved = merge(instructor, submission, limits.max_output)
-    folder = Path(tempfile.mkdtemp(prefix=f"w2vlib-grade-{name}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=work))
     try:
         nbformat.write(graded, folder / "graded.ipynb")
         finished = execute(folder, limits, sandbox, hide)
