@@ -119,6 +119,9 @@ def test_checks_say_what_is_wrong(capsys):
         expect_close([1.0, 2.0], [1.0, 2.0, 3.0], name="v")
     with pytest.raises(WrongAnswer, match="nan"):
         expect_close([np.nan], [1.0], name="v")   # nan is never close
+    expect_close([-np.inf, 1.0], [-np.inf, 1.0], name="masked scores")   # equal infinities agree
+    with pytest.raises(WrongAnswer, match="got inf, expected -inf"):
+        expect_close([np.inf], [-np.inf], name="v")
     with pytest.raises(WrongAnswer, match="c: it must hold"):
         expect_true(False, "it must hold", name="c")
 
