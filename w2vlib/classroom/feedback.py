@@ -84,7 +84,8 @@ def expect_close(actual, expected, *, name: str, rtol: float = 1e-6, atol: float
     with np.errstate(invalid="ignore", over="ignore"):
         gap = np.abs(actual_arr - expected)
         allowed = atol + rtol * np.abs(expected)
-        bad = ~((gap <= allowed) | (actual_arr == expected))        # equal infinities agree; nan never does
+        close = ((gap <= allowed) & np.isfinite(expected)) | (actual_arr == expected)  # inf only equals itself
+        bad = ~close                                                # nan is never close
     if bad.any():
         where = np.unravel_index(int(np.argmax(np.where(bad, np.nan_to_num(gap / allowed, nan=np.inf), 0))),
                                  bad.shape)
