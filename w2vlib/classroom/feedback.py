@@ -87,8 +87,9 @@ def expect_close(actual, expected, *, name: str, rtol: float = 1e-6, atol: float
         close = ((gap <= allowed) & np.isfinite(expected)) | (actual_arr == expected)  # inf only equals itself
         bad = ~close                                                # nan is never close
     if bad.any():
-        where = np.unravel_index(int(np.argmax(np.where(bad, np.nan_to_num(gap / allowed, nan=np.inf), 0))),
-                                 bad.shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            badness = np.where(bad, np.nan_to_num(gap / allowed, nan=np.inf), 0)
+        where = np.unravel_index(int(np.argmax(badness)), bad.shape)
         at = f" at entry {tuple(int(i) for i in where)}" if actual_arr.ndim else ""
         raise WrongAnswer(f"{name} is wrong{at}: got {actual_arr[where]:.6g}, expected {expected[where]:.6g} "
                           f"({int(bad.sum())} of {bad.size} entries off)")
