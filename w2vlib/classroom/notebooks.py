@@ -53,10 +53,6 @@ def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def is_answer(cell) -> bool:
-    return bool(nbgrader_meta(cell).get("solution"))
-
-
 def is_test(cell) -> bool:
     meta = nbgrader_meta(cell)
     return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
