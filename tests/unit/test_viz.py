@@ -193,3 +193,10 @@ def test_render_and_index_need_every_parameter_and_known_values():
         fig.render(a=1)
     with pytest.raises(ValueError, match=r"a must be one of params\['a'\] \[1, 2, 3\], got 4"):
         fig.index(a=4, b="x")
+
+
+def test_markdown_table():
+    from w2vlib.viz import markdown_table
+    assert markdown_table(["a", "b"], [[1, "x"]]).data == "| a | b |\n|---|---|\n| 1 | x |"
+    with pytest.raises(ValueError, match="every row must have 2 cells"):
+        markdown_table(["a", "b"], [[1]])
