@@ -59,9 +59,11 @@ browser: install site
 	command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
 	$(BIN)/python -m pytest tests/site
 
-# The autograder runs each submission in a bubblewrap sandbox (Debian's package).
+# The autograder runs each submission's kernel in a bubblewrap sandbox (Debian's package) and,
+# as root, drops to an unprivileged user with setpriv (util-linux).
 sandbox:
-	command -v bwrap >/dev/null || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; }
+	command -v bwrap >/dev/null && command -v setpriv >/dev/null || \
+		{ apt-get update && apt-get install -y --no-install-recommends bubblewrap util-linux; }
 
 # Grading the reference answers, the unmodified student notebooks and broken submissions.
 classroom: install sandbox
@@ -72,7 +74,8 @@ assignments: install
 	$(BIN)/python -m w2vlib.classroom assign --out $(BUILD)/assignments $(CHAPTERS)
 
 ## make grade SUBMISSIONS=folder: grade folder/<student>/<chapter>.ipynb into _build/grades
-## (grades.csv, feedback/<student>.md); GRADE_ARGS="--time-limit 900 --jobs 2" to change limits
+## (grades.csv, feedback/<student>.md, review.md); GRADE_ARGS="--time-limit 900 --memory 4G --jobs 2"
+## to change limits (python -m w2vlib.classroom grade --help lists them all)
 GRADES ?= $(BUILD)/grades
 grade: assignments sandbox
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (holding <student>/<chapter>.ipynb)" >&2; exit 2; }

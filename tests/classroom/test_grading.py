@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from markdown_it import MarkdownIt
 
 from w2vlib.classroom.grader import Limits, grade
 from w2vlib.classroom.notebooks import is_test, nbgrader_meta, questions, write_assignments
@@ -114,9 +115,14 @@ def test_grades_csv_and_feedback(graded):
     for row in rows:
         per_question = [float(x) for x in row[1:-2]]
         assert sum(per_question) == float(row[-2]) <= float(row[-1])
+    by_student = {row[0]: row for row in rows}
+    assert float(by_student["reference"][-2]) == float(by_student["reference"][-1]) > 0
+    assert float(by_student["unmodified"][-2]) == 0
     for student in students:
-        text = (grades_dir / "feedback" / f"{student}.md").read_text()
-        assert text.startswith(f"# Feedback for {student}")
+        tokens = MarkdownIt("commonmark").parse((grades_dir / "feedback" / f"{student}.md").read_text())
+        assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+        title = "".join(t.content for t in tokens[1].children if t.type == "text")
+        assert title == f"Feedback for {student}", title     # the name as written, markup escaped
 
 
 # --- submissions that misbehave, on the quick sigmoid assignment -------------------------------
@@ -172,7 +178,7 @@ def misbehaving(assignments, tmp_path_factory):
     submit("not-notebook", raw=b'{"cells": "none"}')
     digests = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (reference, subs / "ref" / "sigmoid.ipynb")}
     grades_dir = tmp_path_factory.mktemp("bad-grades")
-    results = grade(subs, out, grades_dir, limits=Limits(time_limit=60, cell_timeout=10, max_output=50_000), jobs=2)
+    results = grade(subs, out, grades_dir, limits=Limits(time_limit=45, cell_timeout=10, max_output=50_000), jobs=2)
     return {r.student: r for r in results}, outside, digests
 
 
@@ -190,8 +196,8 @@ def test_an_endless_answer_times_out_alone(misbehaving):
 def test_a_notebook_past_its_limit_scores_zero_and_grading_goes_on(misbehaving):
     results, _, _ = misbehaving
     r = results["stubborn"]
-    assert r.points == 0 and "60 s limit" in r.note
-    assert all(q.status == "not run" and "60 s limit" in q.message for q in r.results)
+    assert r.points == 0 and "45 s limit" in r.note
+    assert all(q.status == "not run" and "45 s limit" in q.message for q in r.results)
     assert results["ref"].points == results["ref"].max_points       # the others were graded
 
 

@@ -50,7 +50,9 @@ class Question:
 
 
 def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    """A cell's ``nbgrader`` metadata; ``{}`` when it has none, or something that is not a dict."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def is_test(cell) -> bool:
