@@ -139,3 +139,16 @@ def test_gradient_checks_name_the_gradient():
     with pytest.raises(NotImplementedError, match="stub is not implemented yet: replace"):
         answer(stub, np.ones(3))
     assert expect(check_gradient(loss, lambda v: 3 * v ** 2, x=np.ones(3), name="dJ/dv"))
+
+
+def test_feedback_shows_its_message_without_a_traceback(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    shell.run_cell("from w2vlib.classroom import expect_true, answer\n"
+                   "def stub():\n    raise NotImplementedError()\n")
+    for source, message in (("expect_true(False, 'it must hold', name='c')", "WrongAnswer\x1b[0m: c: it must hold"),
+                            ("answer(stub)", "NotAnswered\x1b[0m: stub is not implemented yet")):
+        capsys.readouterr()
+        assert not shell.run_cell(source).success
+        shown = capsys.readouterr().out
+        assert message in shown and "feedback.py" not in shown and "Traceback" not in shown, shown

@@ -8,6 +8,6 @@ they are. ``python -m w2vlib.classroom assign`` writes the student and instructo
 the chapter *For instructors* (``book/instructors.md``) walks through both.
 """
 
-from .feedback import WrongAnswer, answer, expect, expect_close, expect_formula, expect_true
+from .feedback import NotAnswered, WrongAnswer, answer, expect, expect_close, expect_formula, expect_true
 
-__all__ = ["WrongAnswer", "answer", "expect", "expect_close", "expect_formula", "expect_true"]
+__all__ = ["NotAnswered", "WrongAnswer", "answer", "expect", "expect_close", "expect_formula", "expect_true"]

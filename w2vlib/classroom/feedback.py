@@ -5,8 +5,9 @@ starting with ✓. A wrong one raises :class:`WrongAnswer` (an ``AssertionError`
 names the quantity and shows the evidence: the SymPy counterexample of
 :func:`w2vlib.counterexample`, or the entry, values and relative error of the finite-difference
 check :func:`w2vlib.check_gradient`. An answer still raising ``NotImplementedError`` raises
-``NotImplementedError`` again, with a message saying which answer is missing; the autograder
-reports it as "not implemented".
+:class:`NotAnswered` (a ``NotImplementedError``) with a message saying which answer is missing;
+the autograder reports it as "not implemented". In a notebook both show their message alone, with
+no traceback into this module.
 """
 
 from __future__ import annotations
@@ -17,8 +18,23 @@ import sympy as sp
 from ..check import GradientVerdict, counterexample
 
 
-class WrongAnswer(AssertionError):
+class _Feedback:
+    """An exception whose message is the whole feedback: IPython shows it without a traceback.
+
+    IPython calls ``_render_traceback_`` instead of formatting the frames, so a student reads the
+    message alone, not the internals of this module (nor the path where it is installed).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+class WrongAnswer(_Feedback, AssertionError):
     """An answer was checked and found wrong; the message says where and by how much."""
+
+
+class NotAnswered(_Feedback, NotImplementedError):
+    """An answer still raises the stub's ``NotImplementedError``; the message names it."""
 
 
 def answer(function, *args, name: str | None = None, **kwargs):
@@ -31,7 +47,7 @@ def answer(function, *args, name: str | None = None, **kwargs):
     try:
         return function(*args, **kwargs)
     except NotImplementedError:
-        raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
+        raise NotAnswered(f"{name} is not implemented yet: replace `raise NotImplementedError()` "
                                   "with your answer") from None
 
 
@@ -40,7 +56,7 @@ def expect(verdict: GradientVerdict) -> GradientVerdict:
     if not isinstance(verdict, GradientVerdict):
         raise TypeError(f"verdict must be what w2vlib.check_gradient returns, got {type(verdict).__name__}")
     if not verdict.implemented:
-        raise NotImplementedError(verdict.message)
+        raise NotAnswered(verdict.message)
     if not verdict:
         raise WrongAnswer(verdict.message)
     print(f"✓ {verdict.message}")

@@ -350,7 +350,7 @@ def classify(line: dict) -> tuple[str, str]:
     if line.get("raised") is not True:
         return ("passed", "") if line.get("raised") is False else ("error", "the grader could not read this result")
     ename, evalue = str(line.get("ename", "")), str(line.get("evalue", ""))
-    status = {"NotImplementedError": "not implemented", "WrongAnswer": "wrong", "AssertionError": "wrong",
+    status = {"NotImplementedError": "not implemented", "NotAnswered": "not implemented", "WrongAnswer": "wrong", "AssertionError": "wrong",
               "CellTimeoutError": "timed out", "OutputLimitExceeded": "too much output"}.get(ename, "error")
     message = evalue if status in ("not implemented", "wrong", "timed out", "too much output") else f"{ename}: {evalue}"
     return status, message
