@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 BUILD := _build
+# Seeded training runs are kept here and reused by every later execution of the same run
+# (w2vlib/cache.py): nbval trains each chapter's runs once; the site and the grader reuse them.
+CACHE := W2VLIB_CACHE=$(abspath $(BUILD))/cache
 # The chapters that are notebooks: MyST markdown files with a jupytext kernelspec header.
 CHAPTERS = $(shell grep -l '^kernelspec:' book/*.md)
 # $(call to_ipynb,FOLDER): a fresh FOLDER holding an .ipynb copy of every chapter
@@ -44,7 +47,7 @@ _vendor/.installed: package.json package-lock.json
 	touch $@
 
 site: install
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(CACHE) $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 unit: install
 	$(BIN)/python -m pytest tests/unit
@@ -52,7 +55,7 @@ unit: install
 # nbval collects .ipynb only: convert the MyST chapters into a scratch folder and run them there.
 nbval: install
 	$(call to_ipynb,$(BUILD)/nbval)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider $(BUILD)/nbval
+	$(CACHE) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider $(BUILD)/nbval
 
 # Headless Chromium from Debian's packages (Playwright drives it; it never downloads a browser).
 browser: install site
@@ -67,7 +70,7 @@ sandbox:
 
 # Grading the reference answers, the unmodified student notebooks and broken submissions.
 classroom: install sandbox
-	$(BIN)/python -m pytest tests/classroom
+	$(CACHE) $(BIN)/python -m pytest -n 2 --dist loadfile tests/classroom
 
 ## make assignments: student and instructor notebooks of every chapter, in _build/assignments
 assignments: install
@@ -79,7 +82,7 @@ assignments: install
 GRADES ?= $(BUILD)/grades
 grade: assignments sandbox
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder (holding <student>/<chapter>.ipynb)" >&2; exit 2; }
-	$(BIN)/python -m w2vlib.classroom grade "$(SUBMISSIONS)" --assignments $(BUILD)/assignments --out $(GRADES) $(GRADE_ARGS)
+	$(CACHE) $(BIN)/python -m w2vlib.classroom grade "$(SUBMISSIONS)" --assignments $(BUILD)/assignments --out $(GRADES) $(GRADE_ARGS)
 
 ## make lab: JupyterLab with jupytext, so the chapters open as notebooks
 lab: install

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+import sys
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
-import sympy as sp
 
 from ._checks import as_float_array, check_int, check_positive
 from .gradcheck import numerical_gradient, relative_errors
 
-# Small exact values first (a student can redo the arithmetic by hand), then a few
-# irrational-looking rationals, which avoid accidental agreement at symmetric points.
-_POINTS = (sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(0),
-           sp.Integer(-2), sp.Integer(3), sp.Rational(-3, 7), sp.Rational(5, 11))
+# SymPy and mpmath are imported by the functions that need them: `import w2vlib` stays fast.
+
+
+@functools.cache
+def _points() -> tuple:
+    """Small exact values first (a student can redo the arithmetic by hand), then a few
+    irrational-looking rationals, which avoid accidental agreement at symmetric points."""
+    import sympy as sp
+
+    return (sp.Integer(1), sp.Integer(-1), sp.Integer(2), sp.Rational(1, 2), sp.Integer(0),
+            sp.Integer(-2), sp.Integer(3), sp.Rational(-3, 7), sp.Rational(5, 11))
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ def counterexample(candidate, reference, symbols=None, *, tol: float = 1e-9, max
     Points outside a symbol's declared sign (``positive=True``, ``nonnegative=True``, ...) are skipped.
     For matrices, the entry with the largest disagreement is reported.
     """
+    import sympy as sp
+
     candidate, reference = sp.sympify(candidate), sp.sympify(reference)
     if getattr(candidate, "shape", ()) != getattr(reference, "shape", ()):
         raise ValueError(f"candidate has shape {getattr(candidate, 'shape', ())}, "
@@ -87,11 +96,14 @@ def _allowed(symbol, value) -> bool:
 
 
 def _candidate_points(n: int):
+    import sympy as sp
+
+    points = _points()
     if n <= 2:
-        yield from itertools.product(_POINTS, repeat=n)
+        yield from itertools.product(points, repeat=n)
     else:  # too many combinations: each point a rotation of the list of exact values
-        for shift in range(len(_POINTS)):
-            yield tuple(_POINTS[(shift + k) % len(_POINTS)] for k in range(n))
+        for shift in range(len(points)):
+            yield tuple(points[(shift + k) % len(points)] for k in range(n))
     rng = np.random.default_rng(0)
     while True:
         yield tuple(sp.Rational(int(k), 7) for k in rng.integers(-21, 22, size=n))
@@ -103,6 +115,9 @@ def _evaluator(expr, symbols):
     The function returns the entries as floats, or None where one is complex, infinite or
     undefined (a pole, the log of a negative number).
     """
+    import mpmath
+    import sympy as sp
+
     entries = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
     compiled = sp.lambdify(symbols, entries, modules="mpmath")
 
@@ -173,7 +188,8 @@ def check_gradient(loss, candidate, wrt=None, *, name: str = "the gradient", x=N
     A candidate with the wrong shape, or one that raises (``NotImplementedError``
     included), gets a verdict saying so rather than an exception.
     """
-    if isinstance(loss, sp.Basic):
+    sp = sys.modules.get("sympy")             # not imported yet: loss cannot be a SymPy expression
+    if sp is not None and isinstance(loss, sp.Basic):
         return _check_symbolic(loss, candidate, wrt, name)
     if callable(loss):
         if x is None:
@@ -189,6 +205,8 @@ def explicit(expr, matrices=None):
     column vector ``v``). Returns ``(expr, matrices)``: the explicit expression, a Matrix
     or a scalar (1 x 1 results become scalars), and the dict ``MatrixSymbol -> Matrix``.
     """
+    import sympy as sp
+
     expr = sp.sympify(expr)
     matrices = dict(matrices or {})
     for M in sorted(expr.atoms(sp.MatrixSymbol), key=str):
@@ -209,6 +227,8 @@ def explicit(expr, matrices=None):
 
 
 def _check_symbolic(loss, candidate, wrt, name):
+    import sympy as sp
+
     if wrt is None:
         raise ValueError("wrt must be given for a SymPy check: the symbol, symbols or MatrixSymbol "
                          "to differentiate by")

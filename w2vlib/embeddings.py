@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 from ._checks import as_embeddings, check_int
 
@@ -166,6 +165,8 @@ class Embeddings:
         takes the vector of the first (most frequent), as in gensim. The Spearman rank correlation
         is the number usually quoted. Returns a :class:`WordPairsResult`.
         """
+        from scipy import stats          # imported here: `import w2vlib` stays fast
+
         rows, _ = self._key_rows(len(self), case_insensitive)
         key = str.upper if case_insensitive else str
         pairs = _read_word_pairs(path, delimiter)                             # [(a, b, score)]

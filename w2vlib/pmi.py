@@ -11,7 +11,6 @@ Rows are centre words $w$, columns context words $c$, both indexed by a :class:`
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from ._checks import as_float_array, check_int, check_positive
 from .vocab import Vocabulary
@@ -55,6 +54,8 @@ def cooccurrence_matrix(sentences, vocab: Vocabulary, window: int, *, weighting:
     (n_words, n_words), float64; rows are centres,
     columns contexts. It is symmetric: a pair at distance $k$ counts the same from both ends.
     """
+    from scipy import sparse      # imported where used: `import w2vlib` stays fast
+
     if not isinstance(vocab, Vocabulary):
         raise TypeError("vocab must be a w2vlib Vocabulary (Vocabulary.build(sentences)), "
                         f"got {type(vocab).__name__}")
@@ -71,6 +72,8 @@ def _chunk_counts(tokens: np.ndarray, sentence_ids: np.ndarray, weights: np.ndar
 
     ``tokens``, ``sentence_ids``: (n,); ``weights``: (window,), the weight of each distance.
     """
+    from scipy import sparse      # imported where used: `import w2vlib` stays fast
+
     centres, contexts, pair_weights = [], [], []
     for k, weight in enumerate(weights, start=1):
         inside = sentence_ids[:-k] == sentence_ids[k:]             # (n - k,) both ends in one sentence
@@ -141,6 +144,8 @@ def _pmi_entries(counts, cds):
 
 def _as_counts(counts):
     """``counts`` as a new CSR float64 array without stored zeros, checked: square, finite, >= 0, not all 0."""
+    from scipy import sparse      # imported where used: `import w2vlib` stays fast
+
     if sparse.issparse(counts):
         if counts.dtype.kind not in "iuf":
             raise TypeError(f"counts must hold real numbers, got dtype {counts.dtype}")

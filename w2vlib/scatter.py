@@ -21,7 +21,6 @@ it against ``np.add.at``.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse
 
 
 def group_weighted_sum(index, weights, source, X) -> tuple[np.ndarray, np.ndarray]:
@@ -33,6 +32,8 @@ def group_weighted_sum(index, weights, source, X) -> tuple[np.ndarray, np.ndarra
     ``X``: (N, d). Returns ``(rows, sums)``: (R,) distinct indices in increasing order and
     (R, d) sums in the dtype of ``X``. No (M, d) array of terms is ever built.
     """
+    import scipy.sparse           # imported where used: `import w2vlib` stays fast
+
     X = np.asarray(X)
     index, weights, source = np.asarray(index), np.asarray(weights), np.asarray(source)
     if X.ndim != 2 or index.ndim != 1 or weights.shape != index.shape or source.shape != index.shape:

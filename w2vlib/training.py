@@ -23,11 +23,13 @@ the book's evaluation chapter measures what this costs against gensim, which ste
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import cache
 from ._checks import check_int, check_nonnegative, check_positive
 from .negative_sampling import neg_sampling_loss_and_gradient_batch
 from .pairs import window_contexts, window_positions
@@ -137,7 +139,8 @@ def train(corpus, *, vocab: Vocabulary | None = None, snapshot_epochs=(), progre
     ``snapshot_epochs``: epochs after which to keep a copy of V (0: the initial vectors).
     ``progress``: a progress bar on stderr; None shows one for long runs only.
     ``hyperparameters``: the fields of :class:`TrainingConfig`.
-    The same corpus, vocabulary and ``seed`` give the same vectors, bit for bit.
+    The same corpus, vocabulary and ``seed`` give the same vectors, bit for bit, so with
+    ``W2VLIB_CACHE`` set a finished run is kept and returned again (:mod:`w2vlib.cache`).
     """
     config = TrainingConfig(**hyperparameters)
     if iter(corpus) is corpus:
@@ -148,7 +151,16 @@ def train(corpus, *, vocab: Vocabulary | None = None, snapshot_epochs=(), progre
     elif not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab must be a Vocabulary or None, got {type(vocab).__name__}")
     snapshot_epochs = {check_int(e, "snapshot_epochs", 0, config.epochs) for e in snapshot_epochs}
-    return _Trainer(corpus, vocab, config).run(snapshot_epochs, progress)
+    name = None
+    if cache.folder() is not None and (fingerprint := cache.corpus_fingerprint(corpus)) is not None:
+        name = cache.key("train", fingerprint, pickle.dumps(vocab, protocol=5), repr(config).encode(),
+                         repr(sorted(snapshot_epochs)).encode())
+        if isinstance(kept := cache.load(name), Word2Vec):
+            return kept
+    model = _Trainer(corpus, vocab, config).run(snapshot_epochs, progress)
+    if name is not None:
+        cache.store(name, model)
+    return model
 
 
 class _Trainer:

@@ -36,10 +36,12 @@ import keyword
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:                  # matplotlib is imported when a figure is drawn, not by `import w2vlib`
+    from matplotlib.figure import Figure
 
 MAX_BYTES = 3_000_000  # page weight a figure may add to the static site
 MAX_FRAMES = 64  # frames a grid figure may draw in advance (each may be a training run)
@@ -136,6 +138,8 @@ class _Sliders:
         raise NotImplementedError
 
     def _png(self, point: tuple) -> bytes:
+        from matplotlib.figure import Figure
+
         fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         self._call(fig, point)
         buf = io.BytesIO()

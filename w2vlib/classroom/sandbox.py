@@ -11,8 +11,10 @@ the kernel of each submission gets:
   no user namespaces of its own, through a second, unprivileged bubblewrap inside the first);
 - a file system of its own: ``/usr``, the Python installation, the virtual environment and the
   ``w2vlib`` package bound read-only, fresh ``tmpfs`` for its home, ``/tmp`` and ``/dev/shm``
-  (half, a quarter and a quarter of the disk limit: together at most that limit); nothing of the repository, the instructor notebooks, the submissions, the
-  grades or the other kernels;
+  (half, a quarter and a quarter of the disk limit: together at most that limit); nothing of
+  the repository, the instructor notebooks, the submissions, the grades or the other kernels;
+  the training cache of :mod:`w2vlib.cache`, when ``W2VLIB_CACHE`` names one, read-only (a
+  submission can reuse a run a trusted build kept, never plant one);
 - limits for the whole submission: memory and processes in a cgroup (v2, or v1 where only v1
   has the controllers, as on this project's CI machine), with per-process ``RLIMIT_AS`` and
   per-user ``RLIMIT_NPROC`` as the documented fallback where no cgroup can be made; file size
@@ -36,8 +38,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import cache
+
 SANDBOX_UID = 64000          # kernels run as SANDBOX_UID + slot when the grader is root
 HOME = "/home/student"
+CACHE_MOUNT = "/w2vlib-cache"   # where the grader's training cache is seen, read-only
 JAIL = Path(__file__).with_name("jail.py")
 _counter = iter(range(1, 1 << 62))
 
@@ -156,8 +161,14 @@ def bwrap_command(info: SandboxInfo, socket_dir: Path, uid: int | None, disk: in
                 made.add(str(parent))
     for path in python_paths():
         command += ["--ro-bind", path, path]
+    shared = cache.folder()
+    if shared is not None and shared.is_dir():               # runs kept by trusted builds: read, never written
+        command += ["--ro-bind", str(shared.resolve()), CACHE_MOUNT]
     command += ["--bind", str(socket_dir), str(socket_dir), "--chdir", HOME, "--clearenv"]
-    for name, value in kernel_env().items():
+    env = kernel_env()
+    if shared is not None and shared.is_dir():
+        env[cache.ENVIRONMENT_VARIABLE] = CACHE_MOUNT
+    for name, value in env.items():
         command += ["--setenv", name, value]
     if uid is not None:                                      # root: drop to the job's uid inside
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
