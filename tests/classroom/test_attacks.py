@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 import socket
-import stat
 import threading
 import time
 from pathlib import Path

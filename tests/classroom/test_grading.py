@@ -1,22 +1,19 @@
 """The autograder on real submissions: every chapter's reference answers, its unmodified student
-notebook, classic slips, and submissions that loop, flood the output, escape or are not notebooks.
+notebook and classic slips, graded in one run (misbehaving submissions: test_misbehaving.py).
 
 Slow (each notebook is executed): `make classroom`, part of `make test`.
 """
 
 import csv
-import hashlib
-from pathlib import Path
 
 import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
-from w2vlib.classroom.grader import Limits, grade
-from w2vlib.classroom.notebooks import is_test, nbgrader_meta, questions, write_assignments
+from classroom_files import cell, read
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = sorted(p for p in (ROOT / "book").glob("*.md") if "kernelspec:" in p.read_text() and p.stem != "instructors")
+from w2vlib.classroom.grader import Limits, grade
+from w2vlib.classroom.notebooks import is_test, nbgrader_meta
 
 # (student, chapter, answer cell, text in the reference answer, the slip, question that must fail,
 #  words its feedback must contain)
@@ -28,22 +25,6 @@ SLIPS = [
     ("slip-lost-sign", "factorization", "factorization-grad-answer", "return -2 * R @ V + 2 * lam * U",
      "return 2 * R @ V + 2 * lam * U", "factorization-grad-check", ["df/dU is wrong", "relative error"]),
 ]
-
-
-def cell(nb, grade_id):
-    return next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == grade_id)
-
-
-@pytest.fixture(scope="module")
-def assignments(tmp_path_factory):
-    out = tmp_path_factory.mktemp("assignments")
-    names = write_assignments(CHAPTERS, out)
-    assert len(names) == len(CHAPTERS)           # every chapter with code has exercises to grade
-    return out, names
-
-
-def read(path):
-    return nbformat.read(path, as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -123,126 +104,3 @@ def test_grades_csv_and_feedback(graded):
         assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
         title = "".join(t.content for t in tokens[1].children if t.type == "text")
         assert title == f"Feedback for {student}", title     # the name as written, markup escaped
-
-
-# --- submissions that misbehave, on the quick sigmoid assignment -------------------------------
-
-@pytest.fixture(scope="module")
-def misbehaving(assignments, tmp_path_factory):
-    out, _ = assignments
-    subs = tmp_path_factory.mktemp("bad-submissions")
-    outside = tmp_path_factory.mktemp("outside") / "victim.txt"
-    outside.write_text("keep me")
-    reference = out / "instructor" / "sigmoid.ipynb"
-
-    def submit(student, edit=None, raw=None):
-        (subs / student).mkdir()
-        target = subs / student / "sigmoid.ipynb"
-        if raw is not None:
-            target.write_bytes(raw)
-            return
-        nb = read(reference)
-        edit(nb)
-        nbformat.write(nb, target)
-
-    def loop(nb):                     # one answer never returns: only its question is lost
-        cell(nb, "sigmoid-loss-answer").source = "def loss_grad(s):\n    while True:\n        pass"
-
-    def stubborn(nb):                 # ignores the interrupt: the notebook limit stops it
-        nb.cells.insert(0, nbformat.v4.new_code_cell(
-            "import time\nwhile True:\n    try:\n        time.sleep(1)\n    except KeyboardInterrupt:\n        pass"))
-
-    def flood(nb):                    # prints without end inside a checked function
-        answer = cell(nb, "sigmoid-logit-answer")
-        answer.source = answer.source.replace('    """The inverse of the sigmoid, a SymPy expression in p."""',
-                                              '    """The inverse of the sigmoid."""\n    while True:\n        print("x" * 10000)')
-
-    def escape(nb):                   # writes outside its folder, edits a test, gets an answer wrong
-        answer = cell(nb, "sigmoid-second-answer")
-        answer.source += ("\nimport pathlib\nfor p in [%r, %r, %r]:\n    try:\n        pathlib.Path(p).write_text('x')\n"
-                          "    except OSError:\n        pass" % (str(outside), str(reference), str(subs / "ref" / "sigmoid.ipynb")))
-        wrong = cell(nb, "sigmoid-float32-answer")
-        wrong.source = wrong.source.replace("return np.where(x >= 0, 1 / (1 + z), z / (1 + z))", "return 1 / (1 + z)")
-        cell(nb, "sigmoid-float32-check").source = "pass  # the test, edited away"
-
-    def delete_test(nb):              # a deleted test cell still runs, at the end
-        nb.cells.remove(cell(nb, "sigmoid-loss-check"))
-
-    submit("ref", lambda nb: None)
-    submit("loop", loop)
-    submit("stubborn", stubborn)
-    submit("flood", flood)
-    submit("escape", escape)
-    submit("deleted", delete_test)
-    submit("not-json", raw=b"{ this is not JSON")
-    submit("not-notebook", raw=b'{"cells": "none"}')
-    digests = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (reference, subs / "ref" / "sigmoid.ipynb")}
-    grades_dir = tmp_path_factory.mktemp("bad-grades")
-    results = grade(subs, out, grades_dir, limits=Limits(time_limit=45, cell_timeout=10, max_output=50_000), jobs=2)
-    return {r.student: r for r in results}, outside, digests
-
-
-def statuses(r):
-    return {q.grade_id: q.status for q in r.results}
-
-
-def test_an_endless_answer_times_out_alone(misbehaving):
-    results, _, _ = misbehaving
-    assert statuses(results["loop"]) == {"sigmoid-second-check": "passed", "sigmoid-logit-check": "passed",
-                                         "sigmoid-loss-check": "timed out", "sigmoid-float32-check": "passed"}
-    assert "longer than 10 s" in results["loop"].results[2].message
-
-
-def test_a_notebook_past_its_limit_scores_zero_and_grading_goes_on(misbehaving):
-    results, _, _ = misbehaving
-    r = results["stubborn"]
-    assert r.points == 0 and "45 s limit" in r.note
-    assert all(q.status == "not run" and "45 s limit" in q.message for q in r.results)
-    assert results["ref"].points == results["ref"].max_points       # the others were graded
-
-
-def test_flooding_output_is_cut_and_scores_zero_for_that_question(misbehaving):
-    results, _, _ = misbehaving
-    s = statuses(results["flood"])
-    assert s.pop("sigmoid-logit-check") == "too much output"
-    assert set(s.values()) == {"passed"}
-
-
-def test_invalid_notebooks_score_zero(misbehaving):
-    results, _, _ = misbehaving
-    for student in ("not-json", "not-notebook"):
-        r = results[student]
-        assert r.points == 0 and r.note == "invalid notebook"
-        assert all("not a valid notebook" in q.message for q in r.results)
-
-
-def test_a_submission_cannot_escape_its_folder_or_edit_tests(misbehaving):
-    results, outside, digests = misbehaving
-    assert outside.read_text() == "keep me"
-    for path, digest in digests.items():
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path
-    s = statuses(results["escape"])
-    assert s == {"sigmoid-second-check": "passed", "sigmoid-logit-check": "passed",
-                 "sigmoid-loss-check": "passed", "sigmoid-float32-check": "wrong"}   # the real test ran
-
-
-def test_a_deleted_test_cell_runs_at_the_end(misbehaving):
-    results, _, _ = misbehaving
-    r = results["deleted"]
-    assert r.points == r.max_points
-    moved = next(q for q in r.results if q.grade_id == "sigmoid-loss-check")
-    assert moved.status == "passed" and "missing from the submission" in moved.message
-
-
-def test_nbgrader_makes_the_same_student_notebooks(assignments):
-    """nbgrader's own preprocessors, run on our instructor notebooks, give our student notebooks."""
-    from nbgrader.preprocessors import CheckCellMetadata, ClearHiddenTests, ClearOutput, ClearSolutions
-
-    out, names = assignments
-    for name in names:
-        nb, resources = read(out / "instructor" / f"{name}.ipynb"), {}
-        for preprocessor in (CheckCellMetadata, ClearSolutions, ClearHiddenTests, ClearOutput):
-            nb, resources = preprocessor().preprocess(nb, resources)
-        ours = read(out / "student" / f"{name}.ipynb")
-        assert [c.source for c in nb.cells] == [c.source for c in ours.cells], name
-        assert [q.grade_id for q in questions(nb)] == [q.grade_id for q in questions(ours)]
