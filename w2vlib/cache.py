@@ -9,7 +9,7 @@ The cache is off unless the environment variable ``W2VLIB_CACHE`` names a folder
 kept under a key made of every input that can change it: the bytes of every module of this
 package, the versions of Python and numpy, the corpus (its sentences, or a file's path, size and
 modification time), the vocabulary and every hyperparameter. Anything the key cannot capture
-(an unseeded run, a corpus that is neither a list of sentences nor a :class:`~w2vlib.LineCorpus`)
+(a corpus that is neither a list of sentences nor a :class:`~w2vlib.LineCorpus`)
 is never cached. A folder that cannot be written (the grader's sandbox binds it read-only, so a
 submission can read results but never plant one) is only read; an entry that cannot be read is
 recomputed.

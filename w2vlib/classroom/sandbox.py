@@ -162,11 +162,12 @@ def bwrap_command(info: SandboxInfo, socket_dir: Path, uid: int | None, disk: in
     for path in python_paths():
         command += ["--ro-bind", path, path]
     shared = cache.folder()
-    if shared is not None and shared.is_dir():               # runs kept by trusted builds: read, never written
+    share_cache = shared is not None and shared.is_dir()     # runs kept by trusted builds: read, never written
+    if share_cache:
         command += ["--ro-bind", str(shared.resolve()), CACHE_MOUNT]
     command += ["--bind", str(socket_dir), str(socket_dir), "--chdir", HOME, "--clearenv"]
     env = kernel_env()
-    if shared is not None and shared.is_dir():
+    if share_cache:
         env[cache.ENVIRONMENT_VARIABLE] = CACHE_MOUNT
     for name, value in env.items():
         command += ["--setenv", name, value]
