@@ -33,17 +33,15 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-# MathJax, require.js and the ipywidgets embed manager, pinned in package-lock.json and served
-# by the site itself. Not a folder named _static: Jupyter Book would add every .js in it to each page.
+# MathJax, pinned in package-lock.json and served by the site itself.
+# Not a folder named _static: Jupyter Book would add every .js in it to each page.
 _vendor/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf _vendor && mkdir -p _vendor/mathjax/output/chtml/fonts _vendor/mathjax/input/tex _vendor/widgets
+	rm -rf _vendor && mkdir -p _vendor/mathjax/output/chtml/fonts _vendor/mathjax/input/tex
 	cp node_modules/mathjax/es5/tex-mml-chtml.js _vendor/mathjax/
 	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 _vendor/mathjax/output/chtml/fonts/
 	cp -r node_modules/mathjax/es5/input/tex/extensions _vendor/mathjax/input/tex/
 	cp -r node_modules/mathjax/es5/ui node_modules/mathjax/es5/a11y _vendor/mathjax/
-	cp node_modules/requirejs/require.js node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js _vendor/widgets/
-	cp node_modules/@jupyter-widgets/html-manager/dist/*.{woff,woff2,ttf,eot,svg} _vendor/widgets/
 	touch $@
 
 site: install
@@ -60,7 +58,7 @@ nbval: install
 # Headless Chromium from Debian's packages (Playwright drives it; it never downloads a browser).
 browser: install site
 	command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core; }
-	$(BIN)/python -m pytest tests/site
+	$(BIN)/python -m pytest -n 2 tests/site
 
 # The autograder runs each submission's kernel in a bubblewrap sandbox (Debian's package) and,
 # as root, drops to an unprivileged user with setpriv (util-linux).

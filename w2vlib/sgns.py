@@ -1,8 +1,9 @@
 """The corpus objective of skip-gram with negative sampling, and the bilinear form.
 
 Derived in the chapter *The corpus objective and bilinear forms* (``book/sgns_objective.md``).
-A pair ``(w, c)`` is a word ``w`` (its vector $v_w$, a row of ``V``) seen with a context
-word ``c`` (its vector $u_c$, a row of ``U``); the pair's score is $u_c^\top v_w$.
+A pair ``(c, o)`` is a centre word ``c`` (its centre vector $v_c$, a row of ``V``) seen with an
+outside (context) word ``o`` (its outside vector $u_o$, a row of ``U``); the pair's score is
+$u_o^\top v_c$. Levy and Goldberg write the same pair $(w, c)$.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from .scatter import scatter_add_rows
 def sgns_objective_and_gradient(positive_pairs, negative_pairs, V, U):
     r"""The SGNS log-likelihood of a corpus, to be maximised, and its gradients.
 
-    $\ell = \sum_{(w,c) \in D} \log\sigma(u_c^\top v_w) + \sum_{(w,c) \in D'} \log\sigma(-u_c^\top v_w)$
-    (eq. ``sgns-objective``), so a pair of $D$ adds $\sigma(-u_c^\top v_w)\,u_c$ to
-    $\partial\ell/\partial v_w$ and $\sigma(-u_c^\top v_w)\,v_w$ to $\partial\ell/\partial u_c$,
-    and a pair of $D'$ adds $-\sigma(u_c^\top v_w)\,u_c$ and $-\sigma(u_c^\top v_w)\,v_w$
+    $\ell = \sum_{(c,o) \in D} \log\sigma(u_o^\top v_c) + \sum_{(c,o) \in D'} \log\sigma(-u_o^\top v_c)$
+    (eq. ``sgns-objective``), so a pair of $D$ adds $\sigma(-u_o^\top v_c)\,u_o$ to
+    $\partial\ell/\partial v_c$ and $\sigma(-u_o^\top v_c)\,v_c$ to $\partial\ell/\partial u_o$,
+    and a pair of $D'$ adds $-\sigma(u_o^\top v_c)\,u_o$ and $-\sigma(u_o^\top v_c)\,v_c$
     (eq. ``sgns-grad``). A pair listed twice counts twice.
 
-    Shapes: ``positive_pairs`` (|D|, 2) and ``negative_pairs`` (|D'|, 2) of ints ``(w, c)``,
+    Shapes: ``positive_pairs`` (|D|, 2) and ``negative_pairs`` (|D'|, 2) of ints ``(c, o)``,
     ``V`` and ``U`` (n_words, d). Returns ``(objective, grad_V, grad_U)``: a float and two
     (n_words, d) matrices. Minimising $-\ell$ is the same as minimising the summed
     :func:`~w2vlib.neg_sampling_loss_and_gradient` when $D'$ holds each pair's negatives.
@@ -34,8 +35,8 @@ def sgns_objective_and_gradient(positive_pairs, negative_pairs, V, U):
     grad_V = np.zeros(V.shape, dtype=np.result_type(V, U))
     grad_U = np.zeros(U.shape, dtype=grad_V.dtype)
     for pairs, sign, name in ((positive_pairs, 1.0, "positive_pairs"), (negative_pairs, -1.0, "negative_pairs")):
-        w, c = _pairs(pairs, V.shape[0], U.shape[0], name)
-        scores = np.einsum("pd,pd->p", V[w], U[c])            # (P,) u_c . v_w
+        w, c = _pairs(pairs, V.shape[0], U.shape[0], name)   # here w: centre words, c: outside words
+        scores = np.einsum("pd,pd->p", V[w], U[c])            # (P,) the scores u_o . v_c
         objective += float(np.sum(log_sigmoid(sign * scores)))
         coef = (sign * sigmoid(-sign * scores))[:, None]      # (P, 1) d ell / d score
         grad_V += scatter_add_rows(w, coef * U[c], V.shape[0])

@@ -22,8 +22,8 @@ SLIPS = [
      "sigmoid-loss-check", ["loss_grad is wrong", "relative error"]),
     ("slip-missing-v_c", "negative_sampling", "ns-same-negative-answer", "grad_U[o] += -sigmoid(-s_o) * v_c",
      "grad_U[o] += -sigmoid(-s_o)", "ns-same-negative-check", ["dJ/du_o", "is wrong", "relative error"]),
-    ("slip-lost-sign", "factorization", "factorization-grad-answer", "return -2 * R @ V + 2 * lam * U",
-     "return 2 * R @ V + 2 * lam * U", "factorization-grad-check", ["df/dU is wrong", "relative error"]),
+    ("slip-lost-sign", "factorization", "factorization-grad-answer", "return -2 * R @ U + 2 * lam * V",
+     "return 2 * R @ U + 2 * lam * V", "factorization-grad-check", ["df/dV is wrong", "relative error"]),
 ]
 
 

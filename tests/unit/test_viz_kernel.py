@@ -18,7 +18,7 @@ def draw(fig, slope):
     ax.plot([0, 1], [0, slope])
     ax.set_ylim(0, 4)
 
-display(slider_figure(draw, [1.0, 2.0, 3.0], label="slope"))
+display(slider_figure(draw, [1.0, 2.0, 3.0], label="slope", alt="A line with the slope chosen"))
 """
 
 GRID = """
@@ -33,7 +33,8 @@ def draw(fig, slope, offset):
     ax.set_ylim(0, 8)
 
 display(grid_figure(draw, {"slope": [1.0, 2.0, 3.0], "offset": [0.0, 1.0, 2.0, 4.0]},
-                    labels={"offset": "offset b"}, initial={"offset": 1.0}))
+                    labels={"offset": "offset b"}, initial={"offset": 1.0},
+                    alt="A line with the slope and offset chosen"))
 """
 
 
