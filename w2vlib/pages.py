@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
+
 
 def publish(values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
     """Glue every value under its name for ``{glue:text}`` and ``{glue:}`` roles, displaying nothing.
 
     Values come from the mapping ``values``, from keywords, or both; a name given twice is an
-    error, and so is a value that is ``None`` (a computation that returned nothing).
+    error, and so is a value that is ``None`` (a computation that returned nothing). A numpy
+    scalar is glued as the Python number it holds, so that a format such as ``:.3f`` applies.
     """
     from myst_nb import glue
 
@@ -31,4 +34,6 @@ def publish(values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
             raise ValueError(f"names must be non-empty strings, got {name!r}")
         if value is None:
             raise ValueError(f"{name} is None: publish the value the prose quotes, not a function's missing result")
+        if isinstance(value, np.generic):  # np.float64(0.5) would be glued as its repr, not 0.5
+            value = value.item()
         glue(name, value, display=False)

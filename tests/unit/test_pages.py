@@ -28,3 +28,11 @@ def test_publish_refuses_what_the_prose_could_not_quote(glued, args, kwargs, mes
     with pytest.raises(ValueError, match=message):
         publish(*args, **kwargs)
     assert glued == []
+
+
+def test_publish_glues_numpy_scalars_as_python_numbers(glued):
+    import numpy as np
+
+    publish(x=np.float64(0.25), n=np.int64(3), f=np.float32(0.5))
+    assert [(name, type(value)) for name, value, _ in glued] == [("x", float), ("n", int), ("f", float)]
+    assert [value for _, value, _ in glued] == [0.25, 3, 0.5]
