@@ -109,12 +109,13 @@ class Visit:
 
 
 def overflowing(page, width: int) -> list[str]:
-    """Elements that stick out past the viewport's right edge outside any box that scrolls or clips."""
+    """Visible elements that stick out past the viewport's right edge outside any box that scrolls or clips."""
     return page.evaluate("""(width) => {
       const out = [];
       for (const e of document.querySelectorAll('body *')) {
         const r = e.getBoundingClientRect();
         if (r.width === 0 || r.right <= width + 1) continue;
+        if (getComputedStyle(e).visibility === 'hidden') continue;   // e.g. the theme's closed drawers
         let a = e.parentElement, contained = false;
         for (; a; a = a.parentElement) {
           const o = getComputedStyle(a).overflowX;
