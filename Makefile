@@ -4,6 +4,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := book
 
 PYTHON ?= python3
+# constraints.txt was frozen on this Python: another minor version would resolve other wheels.
+PYTHON_MINOR := 3.11
 VENV := .venv
 BIN := $(VENV)/bin
 BUILD := _build
@@ -16,7 +18,7 @@ CHAPTERS = $(shell grep -l '^kernelspec:' book/*.md)
 to_ipynb = rm -rf $(1) && mkdir -p $(1) && \
 	for f in $(CHAPTERS); do $(BIN)/jupytext --quiet --to ipynb -o $(1)/$$(basename $${f%.md}).ipynb $$f; done
 
-.PHONY: book test install unit nbval classroom site browser sandbox assignments grade lab notebooks clean
+.PHONY: FORCE book test install unit nbval classroom site browser sandbox assignments grade lab notebooks clean
 
 ## make book: install everything, execute every chapter and build the site into _build/html
 book: install site
@@ -28,10 +30,24 @@ test: install unit nbval classroom site browser
 
 install: $(VENV)/.installed _vendor/.installed
 
-$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml $(VENV)/.python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
+
+# The interpreter the virtual environment was made with, checked on every run: another one (an
+# upgrade, or another PYTHON=) makes a new environment; a Python other than 3.11 is refused.
+$(VENV)/.python: FORCE
+	@found=$$($(PYTHON) -c 'import platform, sys; print(platform.python_version(), sys.base_prefix)') \
+	  || { echo "make: cannot run $(PYTHON): install Python $(PYTHON_MINOR), or name it with PYTHON=" >&2; exit 1; }; \
+	case "$$found" in $(PYTHON_MINOR).*) ;; *) echo "make: $(PYTHON) is Python $${found%% *}, but" \
+	  "constraints.txt is frozen on Python $(PYTHON_MINOR): install it, or run make PYTHON=python$(PYTHON_MINOR)" >&2; \
+	  exit 1;; esac; \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$found" ]; then \
+	  if [ -e $(VENV) ]; then echo "make: $(PYTHON) is now $$found: a new $(VENV)"; fi; \
+	  rm -rf $(VENV) && mkdir -p $(VENV) && echo "$$found" > $@; fi
+
+FORCE:
 
 # MathJax, pinned in package-lock.json and served by the site itself.
 # Not a folder named _static: Jupyter Book would add every .js in it to each page.

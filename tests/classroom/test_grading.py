@@ -99,6 +99,10 @@ def test_grades_csv_and_feedback(graded):
     by_student = {row[0]: row for row in rows}
     assert float(by_student["reference"][-2]) == float(by_student["reference"][-1]) > 0
     assert float(by_student["unmodified"][-2]) == 0
+    assert all(float(x) == 0 for x in by_student["unmodified"][1:-2])
+    reference_max = sum(r.max_points for (student, _), r in results.items() if student == "reference")
+    assert float(by_student["reference"][-2]) == reference_max     # every chapter's points, all earned
+    assert float(by_student["unmodified"][-1]) == reference_max    # out of the same maximum
     for student in students:
         tokens = MarkdownIt("commonmark").parse((grades_dir / "feedback" / f"{student}.md").read_text())
         assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from w2vlib.pairs import subsample, window_pairs
+from w2vlib.pairs import subsample, window_contexts, window_pairs, window_positions
 
 
 def test_a_full_window_gives_every_pair_within_reach():
@@ -49,3 +49,30 @@ def test_subsampling_keeps_each_word_at_its_rate():
     kept = subsample(sentence, np.array([0.1, 1.0]), rng)
     assert np.sum(kept == 1) == 20_000
     assert np.sum(kept == 0) / 20_000 == pytest.approx(0.1, abs=0.01)  # 4 standard deviations
+
+
+def windows_by_loop(sentence_of, reach):
+    """(centre, context) positions of every window, one position at a time: i - 1, i + 1, i - 2, ..."""
+    n, pairs = len(sentence_of), []
+    for i in range(n):
+        for k in range(1, reach[i] + 1):
+            pairs += [(i, j) for j in (i - k, i + k) if 0 <= j < n and sentence_of[j] == sentence_of[i]]
+    return pairs
+
+
+@pytest.mark.parametrize("lengths", [[3, 1, 4, 2], [1, 1, 1], [7], [2, 6, 1, 5, 3]])
+@pytest.mark.parametrize("window", [1, 2, 5])
+def test_windows_over_several_sentences_in_one_chunk_stay_inside_each_sentence(lengths, window):
+    sentence_of = np.repeat(np.arange(len(lengths)), lengths)
+    reach = np.random.default_rng(7).integers(1, window + 1, size=len(sentence_of))   # the draws of seed 7
+    expected = windows_by_loop(sentence_of, reach)
+
+    centre_pos, context_pos = window_positions(sentence_of, window, np.random.default_rng(7))
+    assert list(zip(centre_pos.tolist(), context_pos.tolist())) == expected
+
+    centres, table = window_contexts(sentence_of, window, np.random.default_rng(7))
+    assert table.shape == (len(centres), 2 * window)
+    rows = {i: [j for c, j in expected if c == i] for i in dict.fromkeys(c for c, _ in expected)}
+    assert centres.tolist() == list(rows)            # a centre alone in its sentence has no row
+    for centre, row in zip(centres.tolist(), table.tolist()):
+        assert row == rows[centre] + [-1] * (2 * window - len(rows[centre]))
