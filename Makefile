@@ -67,9 +67,12 @@ unit: install
 	$(BIN)/python -m pytest tests/unit
 
 # nbval collects .ipynb only: convert the MyST chapters into a scratch folder and run them there.
+# Each chapter that passes is stored, executed, in the build's jupyter-cache
+# (tests/chapters/executed_chapters.py): `make site` after it renders without executing again.
 nbval: install
 	$(call to_ipynb,$(BUILD)/nbval)
-	$(CACHE) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider $(BUILD)/nbval
+	$(CACHE) PYTHONPATH=tests/chapters $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \
+		-p executed_chapters --executed-into $(BUILD)/.jupyter_cache --executed-sources book $(BUILD)/nbval
 
 # Headless Chromium from Debian's packages (Playwright drives it; it never downloads a browser).
 browser: install site

@@ -2,6 +2,12 @@
 
 Each helper names the argument it checks, so an error reads
 ``ValueError: x must be finite, got nan at index (3,)`` rather than a numpy traceback.
+
+One rule for the error type, as Python's own functions follow it: an argument of the wrong
+*type* (a string, a bool, a float where an integer is needed) is a ``TypeError``; one of the right
+type with a wrong *value* (out of its range, nan, the wrong shape) is a ``ValueError``. Every real
+scalar type is accepted where a number is: ``int``, ``float``, numpy's integer and floating
+scalars (``np.float32(1e-3)``), ``fractions.Fraction``.
 """
 
 from __future__ import annotations
@@ -59,13 +65,29 @@ def gather_rows(M: np.ndarray, rows: np.ndarray, name: str) -> np.ndarray:
 
 
 def _is_integer(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def _as_real(value, name: str, expected: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
     return float(value)
+
+
+def check_interval(value, name: str, low: float, high: float, *, low_open: bool = False,
+                   high_open: bool = False) -> float:
+    """Return ``value`` as a float after checking that it is a real number in the interval.
+
+    ``[low, high]`` by default; ``low_open`` / ``high_open`` exclude an end, so
+    ``check_interval(sample, "sample", 0, 1, high_open=True)`` asks for ``[0, 1)``.
+    """
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    number = _as_real(value, name, f"a number in {interval}")
+    above = number > low if low_open else number >= low
+    below = number < high if high_open else number <= high
+    if not (above and below):                          # nan fails both
+        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+    return number
 
 
 def check_positive(value, name: str) -> float:
@@ -85,9 +107,15 @@ def check_nonnegative(value, name: str) -> float:
 
 
 def check_int(value, name: str, low: int, high: int | None = None, *, expected: str | None = None) -> int:
-    """Return ``value`` as an int after checking that it is an integer in ``[low, high]``."""
-    if not _is_integer(value) or value < low or (high is not None and value > high):
-        expected = expected or (f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}")
+    """Return ``value`` as an int after checking that it is an integer in ``[low, high]``.
+
+    A non-integer (``2.5``, ``True``, ``"3"``) is a ``TypeError``; an integer out of range a
+    ``ValueError``. Both messages say what was expected.
+    """
+    expected = expected or (f"an integer in [{low}, {high}]" if high is not None else f"an integer >= {low}")
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
+    if value < low or (high is not None and value > high):
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return int(value)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_interval, check_positive
 from .vocab import Vocabulary
 
 WEIGHTINGS = ("dynamic", "uniform")
@@ -167,7 +167,4 @@ def _as_counts(counts):
 
 
 def _check_cds(cds) -> float:
-    cds = check_positive(cds, "cds")
-    if cds > 1:
-        raise ValueError(f"cds must be a number in (0, 1], got {cds}")
-    return cds
+    return check_interval(cds, "cds", 0, 1, low_open=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_int, check_interval
 
 # Each attribute brings its own context words into a sentence.
 _GENDER = {"male": ("he", "his", "him", "mr"), "female": ("she", "her", "hers", "mrs")}
@@ -196,8 +196,7 @@ def toy_corpus(n_sentences: int = 8000, seed: int = 0, *, noise: float = 0.1) ->
     """
     n_sentences = check_int(n_sentences, "n_sentences", 1)
     seed = check_int(seed, "seed", 0)
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a number in [0, 1], got {noise!r}")
+    noise = check_interval(noise, "noise", 0, 1)
     rng = np.random.default_rng(seed)
     slots = _slots()
     targets = list(slots)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import cache
-from ._checks import check_int, check_nonnegative, check_positive
+from ._checks import check_int, check_interval, check_nonnegative, check_positive
 from .negative_sampling import neg_sampling_loss_and_gradient_batch
 from .pairs import window_contexts, window_positions
 from .softmax import naive_softmax_loss_and_gradient_batch
@@ -81,8 +81,7 @@ class TrainingConfig:
         check_positive(self.lr, "lr")
         if check_nonnegative(self.min_lr, "min_lr") > self.lr:
             raise ValueError(f"min_lr must be at most lr = {self.lr}, got {self.min_lr}")
-        if isinstance(self.sample, bool) or not isinstance(self.sample, (int, float)) or not 0 <= self.sample < 1:
-            raise ValueError(f"sample must be a number in [0, 1), got {self.sample!r}")
+        check_interval(self.sample, "sample", 0, 1, high_open=True)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from itertools import repeat
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_int, check_interval
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,7 @@ class Vocabulary:
         as gensim does, so that ``sample`` means the same thing in both. ``sample = 0`` keeps
         everything. Shape (n_words,).
         """
-        if isinstance(sample, bool) or not isinstance(sample, (int, float)) or not 0 <= sample < 1:
-            raise ValueError(f"sample must be a number in [0, 1), got {sample!r}")
+        sample = check_interval(sample, "sample", 0, 1, high_open=True)
         if sample == 0:
             return np.ones(len(self))
         f = self.counts / self.counts.sum()             # share of the kept tokens
@@ -110,7 +109,6 @@ class Vocabulary:
 
         word2vec uses power 3/4 (Mikolov et al., 2013b). Shape (n_words,), sums to 1.
         """
-        if isinstance(power, bool) or not isinstance(power, (int, float)) or not 0 <= power <= 1:
-            raise ValueError(f"power must be a number in [0, 1], got {power!r}")
+        power = check_interval(power, "power", 0, 1)
         weights = self.counts.astype(np.float64) ** power
         return weights / weights.sum()

@@ -164,7 +164,7 @@ def test_the_callers_counts_are_left_as_they_were():
      r"counts must be finite, got nan at index \(1, 0\)"),
     (lambda: pmi_matrix(np.zeros((2, 2))), ValueError, "counts must have a positive total, got all zeros"),
     (lambda: pmi_matrix([["a", "b"], ["c", "d"]]), TypeError, "counts must be a real number or an array"),
-    (lambda: pmi_matrix(UNIFORM_2, cds=0), ValueError, r"cds must be a finite number > 0, got 0.0"),
+    (lambda: pmi_matrix(UNIFORM_2, cds=0), ValueError, r"cds must be a number in \(0, 1\], got 0"),
     (lambda: pmi_matrix(UNIFORM_2, cds=1.5), ValueError, r"cds must be a number in \(0, 1\], got 1.5"),
     (lambda: sppmi_matrix(UNIFORM_2, 0), ValueError, "k must be a finite number > 0, got 0.0"),
     (lambda: sppmi_matrix(UNIFORM_2, -5), ValueError, "k must be a finite number > 0, got -5.0"),

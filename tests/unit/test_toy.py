@@ -65,18 +65,23 @@ def test_noise_replaces_that_share_of_context_words():
     assert foreign / total == pytest.approx(0.5 * (1 - own_share), abs=0.03)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(n_sentences=0), "n_sentences must be an integer >= 1, got 0"),
-    (dict(n_sentences=2.5), "n_sentences must be an integer >= 1"),
-    (dict(n_sentences=True), "n_sentences must be an integer >= 1"),
-    (dict(seed=-1), "seed must be an integer >= 0, got -1"),
-    (dict(seed="a"), "seed must be an integer >= 0"),
-    (dict(noise=1.5), r"noise must be a number in \[0, 1\], got 1.5"),
-    (dict(noise="x"), r"noise must be a number in \[0, 1\]"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_sentences=0), ValueError, "n_sentences must be an integer >= 1, got 0"),
+    (dict(n_sentences=2.5), TypeError, "n_sentences must be an integer >= 1"),
+    (dict(n_sentences=True), TypeError, "n_sentences must be an integer >= 1"),
+    (dict(seed=-1), ValueError, "seed must be an integer >= 0, got -1"),
+    (dict(seed="a"), TypeError, "seed must be an integer >= 0"),
+    (dict(noise=1.5), ValueError, r"noise must be a number in \[0, 1\], got 1.5"),
+    (dict(noise="x"), TypeError, r"noise must be a number in \[0, 1\]"),
 ])
-def test_bad_arguments_are_named(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_are_named(kwargs, error, match):
+    with pytest.raises(error, match=match):
         toy_corpus(**kwargs)
+
+
+def test_numpy_scalars_are_numbers():
+    assert toy_corpus(n_sentences=np.int64(5), seed=np.uint8(1), noise=np.float32(0.25)).sentences == \
+        toy_corpus(n_sentences=5, seed=1, noise=0.25).sentences
 
 
 def test_the_analogies_are_in_the_counts_a_truncated_svd_of_ppmi_solves_them():

@@ -137,7 +137,7 @@ def test_softmax_loss_uses_the_derivation_chapters_function(monkeypatch):
 
 @pytest.mark.parametrize("bad, name", [
     (dict(architecture="glove"), "architecture"), (dict(loss="hs"), "loss"), (dict(dim=0), "dim"),
-    (dict(window=1.5), "window"), (dict(negative=-1), "negative"), (dict(epochs=0), "epochs"),
+    (dict(negative=-1), "negative"), (dict(epochs=0), "epochs"),
     (dict(lr=-0.1), "lr"), (dict(lr=float("nan")), "lr"), (dict(min_lr=1.0), "min_lr"),
     (dict(sample=1.0), "sample"), (dict(batch_size=0), "batch_size"), (dict(dtype="int8"), "dtype"),
     (dict(seed=-1), "seed"),
@@ -145,6 +145,22 @@ def test_softmax_loss_uses_the_derivation_chapters_function(monkeypatch):
 def test_bad_hyperparameters_are_named(bad, name):
     with pytest.raises(ValueError, match=name):
         train(corpus(), **{**SMALL, **bad})
+
+
+@pytest.mark.parametrize("bad, name", [(dict(window=1.5), "window"), (dict(epochs=True), "epochs"),
+                                       (dict(sample="1e-3"), "sample"), (dict(lr=None), "lr")])
+def test_hyperparameters_of_the_wrong_type_are_type_errors(bad, name):
+    with pytest.raises(TypeError, match=name):
+        train(corpus(), **{**SMALL, **bad})
+
+
+def test_numpy_scalars_are_accepted_as_hyperparameters():
+    numpy_typed = dict(sample=np.float32(1e-3), lr=np.float64(SMALL.get("lr", 0.025)), window=np.int64(2),
+                       seed=np.int32(0))
+    plain = {name: value.item() for name, value in numpy_typed.items()}
+    a = train(corpus(), **{**SMALL, **numpy_typed})
+    b = train(corpus(), **{**SMALL, **plain})
+    np.testing.assert_array_equal(a.V, b.V)
 
 
 def test_bad_corpus_and_arguments_are_named():
