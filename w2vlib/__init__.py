@@ -7,12 +7,13 @@ vectors $v_w$, both (n_words, d); losses are pure functions and negatives are pa
 """
 
 from .activations import log_sigmoid, sigmoid, sigmoid_grad
-from .check import Counterexample, GradientVerdict, check_gradient, counterexample, explicit
+from .refute import Counterexample, GradientVerdict, check_gradient, counterexample, explicit
 from .corpus import LineCorpus, tokenize
-from .embeddings import AnalogyResult, Embeddings, WordPairsResult
+from .embeddings import Embeddings
+from .evaluation import AnalogyResult, WordPairsResult, read_analogies, read_word_pairs
 from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_and_gradient, truncated_svd_factors
-from .gradcheck import gradcheck, numerical_gradient
-from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
+from .finite_differences import gradcheck, numerical_gradient
+from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch, unigram_table
 from .scatter import group_sum_rows, scatter_add_rows
 from .pmi import cooccurrence_matrix, pmi_matrix, sppmi_matrix
 from .sgns import bilinear_and_gradient, sgns_objective_and_gradient
@@ -21,7 +22,7 @@ from .softmax import log_softmax, naive_softmax_loss_and_gradient, naive_softmax
 from .viz import GridFigure, SliderFigure, grid_figure, slider_figure
 from .toy import ToyCorpus, toy_corpus
 from .vocab import Vocabulary
-from .windows import cbow, cbow_batch, skipgram, skipgram_batch
+from .skipgram_cbow import cbow, cbow_batch, skipgram, skipgram_batch
 
 __all__ = [
     "AnalogyResult",
@@ -59,6 +60,8 @@ __all__ = [
     "neg_sampling_loss_and_gradient_batch",
     "numerical_gradient",
     "pmi_matrix",
+    "read_analogies",
+    "read_word_pairs",
     "scatter_add_rows",
     "sgns_objective_and_gradient",
     "sigmoid",
@@ -72,5 +75,6 @@ __all__ = [
     "toy_corpus",
     "train",
     "truncated_svd_factors",
+    "unigram_table",
 ]
 __version__ = "0.2.0"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._validation import as_float_array
 
 
 def sigmoid(x):

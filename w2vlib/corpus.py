@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._checks import check_int
+from ._validation import check_int
 
 _WORD = re.compile(r"[^\W\d_]+")  # runs of letters, in any script: no digits, no underscores
 

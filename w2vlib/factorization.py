@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_nonnegative, check_positive
+from ._validation import as_float_array, check_int, check_nonnegative, check_positive
 
 
 def mf_loss_and_gradient(P, V, U, lam):

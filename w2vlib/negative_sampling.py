@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_index, as_indices, as_vector, check_finite
+from ._validation import as_batch, as_embeddings, as_float_array, as_index, as_indices, as_vector, check_finite, check_int
 from .activations import log_sigmoid, sigmoid
 from .scatter import group_weighted_sum
-from .softmax import _centre_batch
 
 
 def neg_sampling_loss_and_gradient(v_c, o, U, negatives):
@@ -60,7 +59,7 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     updates only those rows.
     """
     U = as_embeddings(U, "U", finite=False)  # only the rows read are scanned
-    V_c = _centre_batch(V_c, U.shape[1])
+    V_c = as_batch(V_c, "V_c", U.shape[1])
     B = V_c.shape[0]
     o = as_indices(o, U.shape[0], "o", ndim=1)
     negatives = as_indices(negatives, U.shape[0], "negatives", ndim=2)
@@ -86,3 +85,22 @@ def neg_sampling_loss_and_gradient_batch(V_c, o, U, negatives, *, sparse: bool =
     grad_U = np.zeros(U.shape, dtype=np.result_type(V_c, U))
     grad_U[rows] = row_grads
     return losses, grad_V_c, grad_U
+
+
+NOISE_TABLE_SIZE = 1 << 20  # entries of the unigram table negatives are drawn from
+
+
+def unigram_table(p, size: int = NOISE_TABLE_SIZE) -> np.ndarray:
+    """word2vec's table for drawing negatives: word w fills about ``size * p[w]`` of its entries.
+
+    ``p``: (n_words,) a probability distribution, such as
+    :meth:`~w2vlib.Vocabulary.noise_distribution`. A uniformly drawn entry is then word w with
+    probability ``p[w]``, to within 1/size; word2vec uses 1e8 entries. Shape (size,), int32.
+    """
+    p = as_float_array(p, "p", ndim=1)
+    size = check_int(size, "size", 1)
+    if p.size == 0 or np.any(p < 0) or abs(float(p.sum(dtype=np.float64)) - 1) > 1e-6:
+        raise ValueError(f"p must be a probability distribution over the words: non-empty, >= 0, summing "
+                         f"to 1; got {p.size} entries summing to {float(p.sum()):.6g}, smallest {p.min(initial=0):.3g}")
+    ends = np.round(np.cumsum(p, dtype=np.float64) * size).astype(np.int64)   # (n_words,) where each run ends
+    return np.repeat(np.arange(len(p), dtype=np.int32), np.diff(ends, prepend=0))

@@ -1,4 +1,4 @@
-"""What a chapter's page needs besides its mathematics: the computed values its prose quotes.
+"""What a chapter's page needs besides its mathematics: the computed values its prose quotes, and tables.
 
 The prose of a chapter never types a number; it quotes a value computed in a cell with
 ``{glue:text}`name``` (myst-nb). :func:`publish` glues many at once from a cell the page does
@@ -9,9 +9,17 @@ not show (tag ``remove-cell``), so that the bookkeeping stays out of the reader'
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
+
+
+def report(result, width: int = 70) -> None:
+    """Print a verdict, a counterexample or any message wrapped to ``width`` characters, so that it
+    fits the page (continuation lines indented)."""
+    import textwrap
+
+    print(textwrap.fill(str(result), width, subsequent_indent="    "))
 
 
 def publish(values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
@@ -37,3 +45,15 @@ def publish(values: Mapping[str, Any] | None = None, /, **more: Any) -> None:
         if isinstance(value, np.generic):  # np.float64(0.5) would be glued as its repr, not 0.5
             value = value.item()
         glue(name, value, display=False)
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence]):
+    """A Markdown table, shown as a table in Jupyter and, in a cell with
+    ``mystnb: markdown_format: gfm``, in the book. Cells are formatted with ``str``."""
+    from IPython.display import Markdown
+
+    if any(len(row) != len(header) for row in rows):
+        raise ValueError(f"every row must have {len(header)} cells, one per header entry")
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
+    return Markdown("\n".join(lines))

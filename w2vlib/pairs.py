@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int
+from ._validation import check_int
 
 
 def subsample(indices: np.ndarray, keep: np.ndarray, rng: np.random.Generator) -> np.ndarray:

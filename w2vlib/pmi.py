@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_interval, check_positive
+from ._validation import as_float_array, check_int, check_interval, check_positive
 from .vocab import Vocabulary
 
 WEIGHTINGS = ("dynamic", "uniform")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_float_array, as_indices, as_vector
+from ._validation import as_embeddings, as_float_array, as_indices, as_vector
 from .activations import log_sigmoid, sigmoid
 from .scatter import scatter_add_rows
 

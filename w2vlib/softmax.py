@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_float_array, as_index, as_indices, as_vector
+from ._validation import as_batch, as_embeddings, as_float_array, as_index, as_indices, as_vector
 
 
 def softmax(x, axis: int = -1):
@@ -75,7 +75,7 @@ def naive_softmax_loss_and_gradient_batch(V_c, o, U, *, sparse: bool = False):
     the softmax touches every row, so ``rows`` is all of them: this is why it is slow.
     """
     U = as_embeddings(U, "U")
-    V_c = _centre_batch(V_c, U.shape[1])
+    V_c = as_batch(V_c, "V_c", U.shape[1])
     o = as_indices(o, U.shape[0], "o", ndim=1)
     if o.shape[0] != V_c.shape[0]:
         raise ValueError(f"o must have one index per row of V_c ({V_c.shape[0]}), got shape {o.shape}")
@@ -99,10 +99,3 @@ def _scores(x, axis: int) -> np.ndarray:
     if x.shape[axis] == 0:
         raise ValueError(f"x must have at least one entry along axis {axis}, got shape {x.shape}")
     return x
-
-
-def _centre_batch(V_c, d: int) -> np.ndarray:
-    V_c = as_float_array(V_c, "V_c")
-    if V_c.ndim != 2 or V_c.shape[1] != d:
-        raise ValueError(f"V_c must be 2-D (B, d) with d = {d}, got shape {V_c.shape}")
-    return V_c

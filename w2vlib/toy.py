@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_int, check_interval
+from ._validation import check_int, check_interval
 
 # Each attribute brings its own context words into a sentence.
 _GENDER = {"male": ("he", "his", "him", "mr"), "female": ("she", "her", "hers", "mrs")}
@@ -78,6 +78,16 @@ class ToyCorpus:
     def n_tokens(self) -> int:
         """The number of tokens in all sentences."""
         return sum(len(s) for s in self.sentences)
+
+    def missed_neighbours(self, wv) -> dict[str, str]:
+        """The planted words whose nearest neighbour in ``wv`` (an :class:`~w2vlib.Embeddings`, by
+        cosine) is not one of the words allowed for them, each with the neighbour found instead."""
+        nearest = {w: wv.most_similar(w, topn=1)[0][0] for w in self.neighbours}
+        return {w: found for w, found in nearest.items() if found not in self.neighbours[w]}
+
+    def neighbours_found(self, wv) -> int:
+        """How many planted words have an allowed nearest neighbour in ``wv`` (of ``len(neighbours)``)."""
+        return len(self.neighbours) - len(self.missed_neighbours(wv))
 
 
 def _slots() -> dict:

@@ -30,17 +30,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import cache
-from ._checks import check_int, check_interval, check_nonnegative, check_positive
-from .negative_sampling import neg_sampling_loss_and_gradient_batch
+from ._validation import check_int, check_interval, check_nonnegative, check_positive
+from .negative_sampling import neg_sampling_loss_and_gradient_batch, unigram_table
 from .pairs import window_contexts, window_positions
 from .softmax import naive_softmax_loss_and_gradient_batch
 from .vocab import Vocabulary
-from .windows import cbow_batch, skipgram_batch
+from .skipgram_cbow import cbow_batch, skipgram_batch
 
 ARCHITECTURES = ("skipgram", "cbow")
 LOSSES = ("negative", "softmax")
 CHUNK_WORDS = 10_000  # tokens read before their pairs are made; windows never cross sentences
-NOISE_TABLE_SIZE = 1 << 20  # entries of the unigram table negatives are drawn from
 REDRAWS = 5  # attempts at replacing a negative equal to the target word
 AUTO_PROGRESS_WORDS = 5_000_000  # progress=None shows a bar for runs this long (words x epochs)
 
@@ -269,16 +268,6 @@ class _Trainer:
                 break
             negatives[clash] = table[self.rng.integers(0, len(table), size=int(clash.sum()))]
         return negatives
-
-
-def unigram_table(p: np.ndarray, size: int = NOISE_TABLE_SIZE) -> np.ndarray:
-    """word2vec's table for drawing negatives: word w fills about ``size * p[w]`` of its entries.
-
-    A uniformly drawn entry is then word w with probability ``p[w]``, to within 1/size;
-    word2vec uses 1e8 entries. Shape (size,), int32.
-    """
-    ends = np.round(np.cumsum(p) * size).astype(np.int64)              # (n_words,) where each word's run ends
-    return np.repeat(np.arange(len(p), dtype=np.int32), np.diff(ends, prepend=0))
 
 
 class TrainingDiverged(FloatingPointError):

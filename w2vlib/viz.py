@@ -478,15 +478,3 @@ def grid_figure(draw: Callable[..., None], params: Mapping[str, Sequence], **kwa
 def grid(start: float, stop: float, num: int) -> list[float]:
     """``num`` evenly spaced slider values, rounded to 10 digits so labels stay short."""
     return [round(float(v), 10) for v in np.linspace(start, stop, num)]
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence]):
-    """A Markdown table, shown as a table in Jupyter and, in a cell with
-    ``mystnb: markdown_format: gfm``, in the book. Cells are formatted with ``str``."""
-    from IPython.display import Markdown
-
-    if any(len(row) != len(header) for row in rows):
-        raise ValueError(f"every row must have {len(header)} cells, one per header entry")
-    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
-    return Markdown("\n".join(lines))

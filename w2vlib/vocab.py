@@ -11,7 +11,7 @@ from itertools import repeat
 
 import numpy as np
 
-from ._checks import check_int, check_interval
+from ._validation import check_int, check_interval
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,45 @@ def test_hadamard_products_inside_a_trace_are_spelt_out():
     weighted = sp.Trace(W.T * sp.HadamardProduct(R, R))  # sum_ij W_ij R_ij^2
     assert check_gradient(weighted, -2 * sp.HadamardProduct(W, R) * V, U)
     assert not check_gradient(weighted, -2 * R * V, U)  # the weights forgotten
+
+
+def test_numpy_points_stay_near_x_on_its_scale_and_keep_its_signs():
+    x = np.array([1e-3, 2e-3, -5e2, 0.0])
+    from w2vlib.refute import nearby_points
+    for point in nearby_points(x, 20, seed=0):
+        assert np.all(np.sign(point[:3]) == np.sign(x[:3]))
+        assert np.all(np.abs(np.log(point[:3] / x[:3])) < 0.6)     # within a factor e^0.6 (6 sd)
+        assert abs(point[3]) < 0.6 * np.sqrt(np.mean(x**2))
+
+
+def test_a_loss_defined_only_for_positive_inputs_is_checked_where_it_is_defined():
+    x = np.array([0.01, 0.02, 5.0])
+    loss = lambda p: float(np.sum(np.log(p)))                       # noqa: E731
+    assert check_gradient(loss, lambda p: 1 / p, x=x)
+    verdict = check_gradient(loss, lambda p: p, x=x, name="d/dp sum log p")
+    assert not verdict and "d/dp sum log p is wrong" in str(verdict) and "at x" in str(verdict)
+
+
+def test_a_failing_loss_is_a_verdict_in_the_students_terms():
+    def loss(p):
+        if p[0] < 0:
+            raise ValueError("p[0] must be >= 0")
+        return float(np.sum(np.sqrt(p)))
+    verdict = check_gradient(loss, lambda p: 0.5 / np.sqrt(p), x=np.array([0.0, 1.0]))
+    assert not verdict and verdict.implemented
+    assert "the loss cannot be differentiated at x: the loss raised ValueError: p[0] must be >= 0" in str(verdict)
+    assert "f " not in str(verdict) and "f returned" not in str(verdict)     # not numerical_gradient's name
+    def log_loss(p):                    # nan, not an exception, outside its domain
+        return float(np.sum(np.log(p))) if p.min() > 0 else float("nan")
+    nan_verdict = check_gradient(log_loss, lambda p: 1 / p, x=np.array([1e-6, 1.0]))
+    assert not nan_verdict and "the loss returned nan" in str(nan_verdict)
+    vector = check_gradient(lambda p: p * 2, lambda p: 2 * np.ones_like(p), x=np.ones(2))
+    assert not vector and "the loss must return a real number" in str(vector)
+
+
+def test_nearby_points_where_the_loss_fails_are_left_out_and_counted():
+    def loss(p):                        # defined only inside the unit ball
+        return float(np.log1p(-np.sum(p**2))) if np.sum(p**2) < 1 else float("nan")
+    x = np.array([0.70, 0.70])          # |x|^2 = 0.98: some of the nearby points fall outside
+    verdict = check_gradient(loss, lambda p: -2 * p / (1 - np.sum(p**2)), x=x, n_points=12)
+    assert verdict and "were left out" in str(verdict)

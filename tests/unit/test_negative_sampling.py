@@ -5,7 +5,8 @@ import pytest
 import sympy as sp
 from symbolic import assert_matches_sympy, sigma, symbols_matrix
 
-from w2vlib import gradcheck, neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch
+from w2vlib import (Vocabulary, gradcheck, neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch, toy_corpus,
+                    unigram_table)
 
 N_WORDS, D = 4, 2
 U_s, v_s = symbols_matrix("U", N_WORDS, D), symbols_matrix("v", D, 1)
@@ -102,3 +103,27 @@ def test_a_nan_in_a_row_that_is_read_is_named_and_other_rows_do_not_matter():
         neg_sampling_loss_and_gradient(np.zeros(2), 0, U, [1, 3])
     with pytest.raises(ValueError, match=r"U must be finite, got nan at index \(3, 1\)"):
         neg_sampling_loss_and_gradient_batch(np.zeros((2, 2)), [0, 3], U, [[1], [2]])
+
+
+def test_the_noise_table_draws_from_the_distribution():
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    table = unigram_table(p, size=1024)
+    np.testing.assert_array_equal(np.bincount(table) / 1024, p)
+    vocab = Vocabulary.build(toy_corpus(n_sentences=200).sentences, min_count=1)
+    table = unigram_table(vocab.noise_distribution(0.75))
+    np.testing.assert_allclose(np.bincount(table, minlength=len(vocab)) / len(table),
+                               vocab.noise_distribution(0.75), atol=1e-6)  # to within 1/size
+
+
+@pytest.mark.parametrize("p, size, error, message", [
+    ([0.5, 0.6], 8, ValueError, "p must be a probability distribution"),
+    ([1.5, -0.5], 8, ValueError, "smallest -0.5"),
+    ([], 8, ValueError, "got 0 entries"),
+    ([[0.5, 0.5]], 8, ValueError, "p must be 1-D"),
+    ([0.5, np.nan], 8, ValueError, "p must be finite"),
+    ([0.5, 0.5], 0, ValueError, "size must be an integer >= 1"),
+    ([0.5, 0.5], 8.0, TypeError, "size must be an integer >= 1"),
+])
+def test_the_noise_table_refuses_what_is_not_a_distribution(p, size, error, message):
+    with pytest.raises(error, match=message):
+        unigram_table(p, size=size)

@@ -36,3 +36,11 @@ def test_publish_glues_numpy_scalars_as_python_numbers(glued):
     publish(x=np.float64(0.25), n=np.int64(3), f=np.float32(0.5))
     assert [(name, type(value)) for name, value, _ in glued] == [("x", float), ("n", int), ("f", float)]
     assert [value for _, value, _ in glued] == [0.25, 3, 0.5]
+
+
+def test_report_wraps_to_the_page(capsys):
+    from w2vlib.pages import report
+
+    report("word " * 40, width=30)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 30 for line in lines) and lines[1].startswith("    ")

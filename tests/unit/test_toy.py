@@ -131,3 +131,22 @@ def test_skip_gram_finds_every_planted_analogy_and_nearest_neighbour(seed):
                - next(s for v, s in wv.most_similar(w, topn=len(ns) + 1) if v not in ns)
                for w, ns in corpus.neighbours.items()]
     assert np.median(margins) > 0.1
+
+
+def test_missed_and_found_neighbours_read_the_nearest_word_by_cosine():
+    from w2vlib import Embeddings
+
+    toy = toy_corpus(n_sentences=10)
+    words = sorted({w for w in toy.neighbours} | {w for ws in toy.neighbours.values() for w in ws})
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((len(words), 8))
+    for a, allowed in toy.neighbours.items():        # every planted word next to its first allowed word
+        vectors[words.index(a)] = vectors[words.index(allowed[0])] + 1e-3 * rng.standard_normal(8)
+    wv = Embeddings(words, vectors)
+    # a pair pulled onto each other: both find each other; a chain of colours may not, so count
+    missed = toy.missed_neighbours(wv)
+    assert toy.neighbours_found(wv) == len(toy.neighbours) - len(missed)
+    assert all(found not in toy.neighbours[w] and found in words for w, found in missed.items())
+    king = words.index("king")
+    vectors[king] = -vectors[words.index("queen")]      # king now points away from queen
+    assert "king" in toy.missed_neighbours(Embeddings(words, vectors))

@@ -5,7 +5,7 @@ import pytest
 
 from w2vlib import (LineCorpus, Vocabulary, neg_sampling_loss_and_gradient_batch, skipgram_batch, cbow_batch,
                     naive_softmax_loss_and_gradient_batch)
-from w2vlib.training import TrainingConfig, _Trainer, train, unigram_table
+from w2vlib.training import TrainingConfig, _Trainer, train
 
 SMALL = dict(dim=8, window=2, negative=3, min_count=1, sample=0, epochs=3, batch_size=16)
 
@@ -101,16 +101,6 @@ def test_a_learning_rate_too_large_stops_with_the_step_and_the_rate():
     with pytest.raises(FloatingPointError, match=r"diverged at step \d+ \(epoch \d+\), learning rate") as info:
         train(corpus(), lr=1e30, min_lr=1e30, **SMALL)
     assert info.value.step >= 1 and info.value.epoch == 1 and info.value.lr == 1e30
-
-
-def test_the_noise_table_draws_from_the_distribution():
-    p = np.array([0.5, 0.25, 0.125, 0.125])
-    table = unigram_table(p, size=1024)
-    np.testing.assert_array_equal(np.bincount(table) / 1024, p)
-    vocab = Vocabulary.build(corpus(200), min_count=1)
-    table = unigram_table(vocab.noise_distribution(0.75))
-    np.testing.assert_allclose(np.bincount(table, minlength=len(vocab)) / len(table),
-                               vocab.noise_distribution(0.75), atol=1e-6)  # to within 1/size
 
 
 def test_a_file_corpus_trains_like_the_same_sentences_in_a_list(tmp_path):

@@ -212,7 +212,7 @@ def test_render_and_index_need_every_parameter_and_known_values():
 
 
 def test_markdown_table():
-    from w2vlib.viz import markdown_table
+    from w2vlib.pages import markdown_table
     assert markdown_table(["a", "b"], [[1, "x"]]).data == "| a | b |\n|---|---|\n| 1 | x |"
     with pytest.raises(ValueError, match="every row must have 2 cells"):
         markdown_table(["a", "b"], [[1]])

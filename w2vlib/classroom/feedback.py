@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..check import GradientVerdict, counterexample
+from ..refute import GradientVerdict, counterexample
 
 
 class _Feedback:

@@ -15,6 +15,14 @@ In the book these cells sit in the exercise's solution dropdown (``solution-star
 chapter with the MyST exercise directives rewritten as plain markdown; the student notebook is
 what nbgrader's ``generate_assignment`` makes of it: solution regions become
 ``raise NotImplementedError()``, written answers a placeholder, hidden tests are removed.
+
+Why not call nbgrader's own preprocessors (``ClearSolutions``, ``ClearHiddenTests``,
+``ClearOutput``)? They are what :func:`student_notebook` does, in about forty lines here, but
+importing them takes over 3 s and makes nbgrader, with its server and database stack
+(jupyter_server, SQLAlchemy, alembic), a dependency of ``make assignments`` and of every grade.
+nbgrader stays a test dependency only: ``tests/classroom/test_misbehaving.py`` runs its
+preprocessors on every chapter's instructor notebook and asserts that they give exactly our
+student notebooks, so the two cannot drift apart.
 """
 
 from __future__ import annotations

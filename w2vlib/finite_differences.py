@@ -6,7 +6,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive
+from ._validation import as_float_array, check_int, check_positive
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, *, eps: float = 1e-5, entries=None) -> np.ndarray:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive
-from .gradcheck import numerical_gradient, relative_errors
+from ._validation import as_float_array, check_int, check_positive
+from .finite_differences import numerical_gradient, relative_errors
 
 # SymPy and mpmath are imported by the functions that need them: `import w2vlib` stays fast.
 
@@ -37,6 +37,21 @@ class Counterexample:
     @property
     def difference(self) -> float:
         return abs(self.candidate - self.reference)
+
+    def prose_values(self, prefix: str) -> dict:
+        """The numbers a chapter quotes about this counterexample, named ``<prefix>_...``.
+
+        ``_candidate``, ``_reference`` and ``_difference`` (floats), ``_n_values`` (how many
+        inputs the point sets), and for a matrix ``_row`` and ``_col`` of the entry; pass them to
+        :func:`w2vlib.pages.publish`: ``publish(found.prose_values("slip"))``.
+        """
+        values = {f"{prefix}_candidate": float(self.candidate), f"{prefix}_reference": float(self.reference),
+                  f"{prefix}_difference": float(self.difference), f"{prefix}_n_values": len(self.point)}
+        if self.entry is not None:
+            values[f"{prefix}_row"] = int(self.entry[0])
+            if len(self.entry) > 1:
+                values[f"{prefix}_col"] = int(self.entry[1])
+        return values
 
     def __str__(self) -> str:
         at = ", ".join(f"{s} = {v}" for s, v in self.point.items())
@@ -182,11 +197,15 @@ def check_gradient(loss, candidate, wrt=None, *, name: str = "the gradient", x=N
     - **numpy**: ``loss`` a function of one array, ``candidate`` a function returning its
       gradient (or the gradient at ``x`` as an array), ``x`` an example input. The
       candidate is compared with central differences at ``x`` and at ``n_points - 1``
-      seeded standard-normal points of the same shape; it is right where every entry's
-      relative error $|g - \hat g| / \max(|g|, |\hat g|, 10^{-6})$ is at most ``tol``.
+      seeded points near it: each entry moved by about a tenth of its own size (of the
+      input's typical size for entries that are zero), keeping its sign, so that a loss defined
+      only for positive inputs is asked only about positive inputs. It is right where every
+      entry's relative error $|g - \hat g| / \max(|g|, |\hat g|, 10^{-6})$ is at most ``tol``.
 
     A candidate with the wrong shape, or one that raises (``NotImplementedError``
-    included), gets a verdict saying so rather than an exception.
+    included), gets a verdict saying so rather than an exception; so does a loss that raises
+    or is not finite at ``x``. A nearby point where the loss fails is left out, and the
+    verdict says how many were.
     """
     sp = sys.modules.get("sympy")             # not imported yet: loss cannot be a SymPy expression
     if sp is not None and isinstance(loss, sp.Basic):
@@ -271,10 +290,18 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
     tol = check_positive(tol, "tol")
     points = [x0]
     if callable(candidate):
-        rng = np.random.default_rng(seed)
-        points += [rng.standard_normal(x0.shape) for _ in range(n_points - 1)]
-    worst = 0.0
+        points += nearby_points(x0, n_points - 1, seed)
+    worst, left_out = 0.0, 0
     for point in points:
+        at = "x" if point is x0 else f"a point near x, {_describe(point)}"
+        try:
+            numeric = numerical_gradient(_named_loss(loss), point, eps=_STEP)
+        except _LossFailed as failure:
+            if point is not x0:
+                left_out += 1
+                continue
+            return GradientVerdict(False, f"the loss cannot be differentiated at x: {failure}", float("inf"),
+                                   point)
         try:
             g = candidate(point.copy()) if callable(candidate) else candidate
             g = np.asarray(g, dtype=np.float64)
@@ -286,7 +313,6 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
         if g.shape != x0.shape:
             return GradientVerdict(False, f"{name} has shape {g.shape}; the gradient must have the shape "
                                           f"of the input, {x0.shape}", float("inf"), point)
-        numeric = numerical_gradient(loss, point)
         with np.errstate(invalid="ignore"):
             rel = relative_errors(g, numeric, 1e-6)
         rel = np.where(np.isfinite(g), rel, np.inf)
@@ -295,10 +321,55 @@ def _check_numeric(loss, candidate, x, name, n_points, tol, seed):
             entry = tuple(int(i) for i in entry)
             return GradientVerdict(
                 False, f"{name} is wrong: at entry {entry} it gives {g[entry]:.6g} where finite differences "
-                       f"give {numeric[entry]:.6g} (relative error {rel[entry]:.3g}), "
-                       + (f"at the input {np.array2string(point, precision=3)}" if point.size <= 12 else
-                          f"at {'the given x' if point is x0 else 'a random input'} (verdict.point)"),
+                       f"give {numeric[entry]:.6g} (relative error {rel[entry]:.3g}), at {at}",
                 float(rel[entry]), point, entry, float(g[entry]), float(numeric[entry]))
         worst = max(worst, float(rel.max()) if rel.size else 0.0)
+    checked = len(points) - left_out
+    skipped = (f"; {left_out} point(s) near x where the loss is not finite were left out"
+               if left_out else "")
     return GradientVerdict(True, f"{name} is right: largest relative error {worst:.2g} against finite "
-                                 f"differences at {len(points)} point(s)", worst)
+                                 f"differences at {checked} point(s){skipped}", worst)
+
+
+def nearby_points(x0: np.ndarray, n: int, seed: int) -> list[np.ndarray]:
+    """``n`` seeded points near ``x0``: each entry scaled by $e^{z/10}$, $z$ standard normal, which
+    keeps its sign and moves it by about a tenth of its size; an entry that is zero moves by a
+    tenth of the input's root-mean-square size (by 0.1 if the whole input is zero)."""
+    rng = np.random.default_rng(seed)
+    scale = float(np.sqrt(np.mean(x0**2))) if x0.size else 0.0
+    scale = scale if scale > 0 else 1.0
+    points = []
+    for _ in range(n):
+        z = rng.standard_normal(x0.shape)
+        points.append(np.where(x0 != 0, x0 * np.exp(0.1 * z), 0.1 * scale * z))
+    return points
+
+
+class _LossFailed(Exception):
+    """The loss raised, or returned something that is not a finite real number."""
+
+
+def _named_loss(loss):
+    """``loss`` for :func:`numerical_gradient`, with its failures told in the student's terms."""
+    def evaluate(point):
+        try:
+            value = loss(point)
+        except Exception as exc:  # the student's loss may fail in any way
+            raise _LossFailed(f"the loss raised {type(exc).__name__}: {exc}") from None
+        arr = np.asarray(value)
+        if arr.shape != () or arr.dtype.kind not in "iuf":
+            raise _LossFailed(f"the loss must return a real number, got {type(value).__name__} "
+                              f"of shape {arr.shape}")
+        value = float(arr)
+        if not np.isfinite(value):
+            raise _LossFailed(f"the loss returned {value} at {_describe(point)}, one entry moved by "
+                              f"{_STEP:g} for the finite differences")
+        return value
+    return evaluate
+
+
+_STEP = 1e-5  # the step of the central differences
+
+
+def _describe(point: np.ndarray) -> str:
+    return np.array2string(point, precision=3) if point.size <= 12 else f"shape {point.shape} (verdict.point)"

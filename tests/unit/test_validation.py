@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from w2vlib._checks import check_int, check_interval
+from w2vlib._validation import check_int, check_interval
 
 
 @pytest.mark.parametrize("value", [0.5, 1, np.float32(0.5), np.float64(0.5), np.int64(1), np.uint8(0),

@@ -1,4 +1,7 @@
-"""Input validation shared by every public function of w2vlib.
+"""Argument validation shared by every public function of w2vlib.
+
+(Not to be confused with :mod:`w2vlib.refute`, which checks a reader's derivation, or
+:mod:`w2vlib.finite_differences`, which checks a gradient numerically.)
 
 Each helper names the argument it checks, so an error reads
 ``ValueError: x must be finite, got nan at index (3,)`` rather than a numpy traceback.
@@ -172,3 +175,11 @@ def as_vector(v, name: str, d: int) -> np.ndarray:
     if v.shape != (d,):
         raise ValueError(f"{name} must be a vector of shape ({d},), got shape {v.shape}")
     return v
+
+
+def as_batch(M, name: str, d: int) -> np.ndarray:
+    """Return a 2-D float matrix of ``B`` vectors of length ``d``, one per row: shape (B, d)."""
+    M = as_float_array(M, name)
+    if M.ndim != 2 or M.shape[1] != d:
+        raise ValueError(f"{name} must be 2-D (B, d) with d = {d}, got shape {M.shape}")
+    return M

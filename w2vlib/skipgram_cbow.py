@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_embeddings, as_index, as_indices, gather_rows
+from ._validation import as_embeddings, as_index, as_indices, gather_rows
 from .scatter import group_sum_rows, group_weighted_sum, scatter_add_rows
 
 

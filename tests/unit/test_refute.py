@@ -65,3 +65,15 @@ def test_counterexample_respects_declared_signs():
     assert counterexample(sp.atan(1 / p), sp.pi / 2 - sp.atan(p), [p]) is None
     found = counterexample(sp.atan(1 / q), sp.pi / 2 - sp.atan(q), [q])
     assert found is not None and found.point[q] < 0
+
+
+def test_prose_values_name_every_number_a_chapter_quotes():
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    found = counterexample(sp.Matrix([[x, 2 * x]]), sp.Matrix([[x, 3 * x]]))
+    values = found.prose_values("slip")
+    assert values == {"slip_candidate": found.candidate, "slip_reference": found.reference,
+                      "slip_difference": found.difference, "slip_n_values": 1, "slip_row": 0, "slip_col": 1}
+    scalar = counterexample(x**2, x).prose_values("s")
+    assert set(scalar) == {"s_candidate", "s_reference", "s_difference", "s_n_values"}
