@@ -1,7 +1,14 @@
-"""The autograder on real submissions: every chapter's reference answers, its unmodified student
-notebook and classic slips, graded in one run (misbehaving submissions: test_misbehaving.py).
+"""The autograder on real submissions: every chapter's unmodified student notebook, reference
+answers and classic slips, graded in one run (misbehaving submissions: test_misbehaving.py).
 
 Slow (each notebook is executed): `make classroom`, part of `make test`.
+
+Every chapter's reference answers earn full marks: a test cell earns its points when it runs
+without an exception, and `make nbval` already executes each chapter, whose code cells are
+exactly those of its instructor notebook (asserted below), failing on any cell that raises.
+Grading the reference notebook again would execute each chapter once more for nothing new, so
+the grader itself awards the reference its full marks end to end on REFERENCE_GRADED only: the
+one extra execution a chapter costs here is its student notebook's.
 """
 
 import csv
@@ -10,7 +17,8 @@ import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
-from classroom_files import cell, read
+import jupytext
+from classroom_files import CHAPTERS, cell, read
 
 from w2vlib.classroom.grader import Limits, grade
 from w2vlib.classroom.notebooks import is_test, nbgrader_meta
@@ -27,13 +35,20 @@ SLIPS = [
 ]
 
 
+# the chapters whose reference answers the grader itself grades (every other chapter: see above)
+REFERENCE_GRADED = ["sigmoid"]
+
+
 @pytest.fixture(scope="module")
 def graded(assignments, tmp_path_factory):
-    """Grade reference and unmodified notebooks of every chapter, and the slips, in one run."""
+    """Grade the unmodified notebook of every chapter, the reference answers of REFERENCE_GRADED,
+    and the slips, in one run."""
     out, names = assignments
     subs = tmp_path_factory.mktemp("submissions")
     for name in names:
         for student, kind in (("reference", "instructor"), ("unmodified", "student")):
+            if student == "reference" and name not in REFERENCE_GRADED:
+                continue
             (subs / student).mkdir(exist_ok=True)
             (subs / student / f"{name}.ipynb").write_bytes((out / kind / f"{name}.ipynb").read_bytes())
     for student, name, answer_id, right, wrong, _, _ in SLIPS:
@@ -48,9 +63,25 @@ def graded(assignments, tmp_path_factory):
     return {(r.student, r.assignment): r for r in results}, grades_dir, names
 
 
+def test_nbval_runs_every_reference_answer_and_check_the_grader_would(assignments):
+    """What `make nbval` executes of a chapter is its instructor notebook's code, cell for cell, and
+    every test cell is one nbval fails on if it raises: nbval passing is every reference answer's
+    full marks."""
+    out, names = assignments
+    assert sorted(names) == sorted(p.stem for p in CHAPTERS)
+    for path in CHAPTERS:
+        instructor = read(out / "instructor" / f"{path.stem}.ipynb")
+        chapter = jupytext.read(path)                           # what `make nbval` converts and runs
+        assert [c.source for c in instructor.cells if c.cell_type == "code"] == \
+               [c.source for c in chapter.cells if c.cell_type == "code"], path.stem
+        tests = [c for c in instructor.cells if is_test(c)]
+        assert tests, path.stem
+        assert not any("raises-exception" in c.metadata.get("tags", []) for c in tests), path.stem
+
+
 def test_reference_answers_get_full_marks(graded):
     results, grades_dir, names = graded
-    for name in names:
+    for name in REFERENCE_GRADED:
         r = results["reference", name]
         failed = [(q.grade_id, q.status, q.message[:200]) for q in r.results if q.status != "passed"]
         assert not failed and r.points == r.max_points > 0, (name, failed)
@@ -101,8 +132,9 @@ def test_grades_csv_and_feedback(graded):
     assert float(by_student["unmodified"][-2]) == 0
     assert all(float(x) == 0 for x in by_student["unmodified"][1:-2])
     reference_max = sum(r.max_points for (student, _), r in results.items() if student == "reference")
-    assert float(by_student["reference"][-2]) == reference_max     # every chapter's points, all earned
-    assert float(by_student["unmodified"][-1]) == reference_max    # out of the same maximum
+    assert float(by_student["reference"][-2]) == reference_max     # every point of what it handed in
+    assert float(by_student["unmodified"][-1]) == sum(r.max_points for (student, _), r in results.items()
+                                                      if student == "unmodified")
     for student in students:
         tokens = MarkdownIt("commonmark").parse((grades_dir / "feedback" / f"{student}.md").read_text())
         assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
