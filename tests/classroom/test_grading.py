@@ -128,13 +128,13 @@ def test_grades_csv_and_feedback(graded):
         per_question = [float(x) for x in row[1:-2]]
         assert sum(per_question) == float(row[-2]) <= float(row[-1])
     by_student = {row[0]: row for row in rows}
-    assert float(by_student["reference"][-2]) == float(by_student["reference"][-1]) > 0
+    handed_in = {name: r for (student, name), r in results.items() if student == "reference" and r.note != "not submitted"}
+    assert sorted(handed_in) == sorted(REFERENCE_GRADED)          # the others count as not submitted
+    assert float(by_student["reference"][-2]) == sum(r.max_points for r in handed_in.values()) > 0
     assert float(by_student["unmodified"][-2]) == 0
     assert all(float(x) == 0 for x in by_student["unmodified"][1:-2])
-    reference_max = sum(r.max_points for (student, _), r in results.items() if student == "reference")
-    assert float(by_student["reference"][-2]) == reference_max     # every point of what it handed in
-    assert float(by_student["unmodified"][-1]) == sum(r.max_points for (student, _), r in results.items()
-                                                      if student == "unmodified")
+    every_max = sum(r.max_points for (student, _), r in results.items() if student == "unmodified")
+    assert float(by_student["unmodified"][-1]) == float(by_student["reference"][-1]) == every_max
     for student in students:
         tokens = MarkdownIt("commonmark").parse((grades_dir / "feedback" / f"{student}.md").read_text())
         assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
