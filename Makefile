@@ -85,8 +85,10 @@ sandbox:
 	command -v bwrap >/dev/null && command -v setpriv >/dev/null || \
 		{ apt-get update && apt-get install -y --no-install-recommends bubblewrap util-linux; }
 
-# Grading the reference answers, the unmodified student notebooks and broken submissions.
-classroom: install sandbox
+# The assignments graded for real, after nbval: its run of each chapter also ran the student
+# version of the exercises (tests/chapters/executed_chapters.py, asserted in
+# tests/classroom/test_grading.py); the grader grades the rest here, in its sandbox.
+classroom: install sandbox nbval
 	$(CACHE) $(BIN)/python -m pytest -n 2 --dist loadfile tests/classroom
 
 ## make assignments: student and instructor notebooks of every chapter, in _build/assignments

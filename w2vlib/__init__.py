@@ -12,6 +12,8 @@ from .corpus import LineCorpus, tokenize
 from .embeddings import Embeddings
 from .evaluation import AnalogyResult, WordPairsResult, read_analogies, read_word_pairs
 from .factorization import FactorizationHistory, mf_gradient_descent, mf_loss_and_gradient, truncated_svd_factors
+from .hierarchical_softmax import (HuffmanTree, hierarchical_softmax_loss_and_gradient,
+                                   hierarchical_softmax_loss_and_gradient_batch, huffman_tree)
 from .finite_differences import gradcheck, numerical_gradient
 from .negative_sampling import neg_sampling_loss_and_gradient, neg_sampling_loss_and_gradient_batch, unigram_table
 from .scatter import group_sum_rows, scatter_add_rows
@@ -31,6 +33,7 @@ __all__ = [
     "FactorizationHistory",
     "GradientVerdict",
     "GridFigure",
+    "HuffmanTree",
     "LineCorpus",
     "SliderFigure",
     "ToyCorpus",
@@ -38,8 +41,8 @@ __all__ = [
     "TrainingDiverged",
     "TrainingHistory",
     "Vocabulary",
-    "WordPairsResult",
     "Word2Vec",
+    "WordPairsResult",
     "bilinear_and_gradient",
     "cbow",
     "cbow_batch",
@@ -50,6 +53,9 @@ __all__ = [
     "gradcheck",
     "grid_figure",
     "group_sum_rows",
+    "hierarchical_softmax_loss_and_gradient",
+    "hierarchical_softmax_loss_and_gradient_batch",
+    "huffman_tree",
     "log_sigmoid",
     "log_softmax",
     "mf_gradient_descent",

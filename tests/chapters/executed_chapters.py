@@ -8,6 +8,17 @@ as myst-nb reads them from ``book/<name>.md``). The build then finds each chapte
 renders it without executing it: one execution per chapter serves both layers. A chapter with a
 failing cell is not stored; the build executes it and fails on it as well.
 
+The same kernel then serves the classroom layer. Once the chapter's last cell has run, the kernel
+still holds everything its cells defined. The plugin forgets every name defined since the first
+exercise cell and runs the exercise part again as the *student* notebook has it (answers stubbed,
+hidden tests removed; w2vlib.classroom.notebooks), recording how each test cell ends as the grader
+classifies it (w2vlib.classroom.grader.classify) and whether any other cell raised. The result,
+``<name>.student.json`` beside the notebook, is what tests/classroom/test_grading.py asserts of
+every chapter's unmodified student notebook ("not implemented" everywhere, nothing else broken):
+one execution of the chapter and a second of its exercises only, where grading the student
+notebook would execute the whole chapter again. (The grader itself grades some chapters' student
+notebooks end to end there, in its sandbox.)
+
 Options: ``--executed-into FOLDER`` (the jupyter-cache folder; without it the plugin does
 nothing) and ``--executed-sources FOLDER`` (where ``<name>.md`` of ``<name>.ipynb`` is).
 """
@@ -15,7 +26,9 @@ nothing) and ``--executed-sources FOLDER`` (where ``<name>.md`` of ``<name>.ipyn
 from __future__ import annotations
 
 import fcntl
+import json
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import pytest
@@ -44,6 +57,15 @@ class ExecutedChapters:
         self.outputs: dict[Path, dict[int, list]] = {}    # notebook -> code cell number -> outputs
         self.failed: set[Path] = set()
         self.stored: list[str] = []
+        self.student: dict[Path, list] = {}               # notebook -> its student version's code cells
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        path = Path(str(item.fspath))
+        code = self.student_cells(path, item.parent)
+        if code and getattr(item, "cell", None) is code[0][0] and path not in self.failed:
+            run(item.parent.kernel, "__w2v_names_before__ = frozenset(globals())")   # before the exercises
+        yield
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -54,6 +76,9 @@ class ExecutedChapters:
             self.failed.add(path)
         if call.when == "call" and hasattr(item, "test_outputs"):
             self.outputs.setdefault(path, {})[item.cell_num] = list(item.test_outputs or [])
+            tested = [c for c in item.parent.nb.cells if c.cell_type == "code"]
+            if item.cell is tested[-1] and path not in self.failed:     # the kernel is still up
+                self.student_pass(path, item.parent)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
@@ -95,6 +120,48 @@ class ExecutedChapters:
                 CacheBundleIn(chapter, str(source), data={"executed_by": "nbval"}),
                 check_validity=False, overwrite=True)
 
+    def student_cells(self, path: Path, notebook_item) -> list:
+        """``[(nbval's cell, the student version of it), ...]`` from the first exercise cell on."""
+        if path not in self.student:
+            from w2vlib.classroom.notebooks import instructor_notebook, nbgrader_meta, read_chapter, student_notebook
+
+            source = self.sources / f"{path.stem}.md"
+            pairs = []
+            chapter = read_chapter(source)
+            if any(nbgrader_meta(c) for c in chapter.cells):
+                student = student_notebook(instructor_notebook(chapter, path.stem))
+                mine = [c for c in student.cells if c.cell_type == "code"]
+                tested = [c for c in notebook_item.nb.cells if c.cell_type == "code"]
+                first = next(i for i, c in enumerate(mine) if nbgrader_meta(c))
+                if len(mine) == len(tested):
+                    pairs = list(zip(tested[first:], mine[first:]))
+            self.student[path] = pairs
+        return self.student[path]
+
+    def student_pass(self, path: Path, notebook_item) -> None:
+        """Run the exercise part again as the student notebook has it; write what each cell did."""
+        from w2vlib.classroom.grader import classify
+        from w2vlib.classroom.notebooks import is_test, nbgrader_meta
+
+        pairs = self.student_cells(path, notebook_item)
+        if not pairs:
+            return
+        kernel = notebook_item.kernel
+        forget = ("for __w2v_name in set(globals()) - __w2v_names_before__ - {'__w2v_names_before__'}:\n"
+                  "    del globals()[__w2v_name]")
+        cells = [{"cell": "forget the names the exercises defined", **run(kernel, forget)}]
+        for _, cell in pairs:
+            meta = nbgrader_meta(cell)
+            ran = run(kernel, cell.source)
+            kind = "test" if is_test(cell) else "answer" if meta.get("solution") else "code"
+            entry = {"cell": cell.source.strip().split("\n")[0][:80], "kind": kind, **ran,
+                     "raises_exception_tag": "raises-exception" in cell.metadata.get("tags", [])}
+            if kind == "test":
+                entry["grade_id"] = meta.get("grade_id")
+                entry["status"], entry["message"] = classify(ran)
+            cells.append(entry)
+        (path.parent / f"{path.stem}.student.json").write_text(json.dumps(cells, indent=1))
+
     def pytest_terminal_summary(self, terminalreporter):
         if self.stored:
             terminalreporter.write_line(f"executed chapters stored for the site build: {', '.join(sorted(self.stored))}")
@@ -112,3 +179,22 @@ def read_as_myst_nb(source: Path):
         extensions = set(yaml.safe_load(config_file.read_text()).get("parse", {}).get("myst_enable_extensions", []))
     config = MdParserConfig(enable_extensions=extensions)
     return read_myst_markdown_notebook(source.read_text(), config=config, add_source_map=True, path=str(source))
+
+
+def run(kernel, source: str, timeout: float = 300) -> dict:
+    """Execute ``source`` in nbval's kernel; ``{"raised": bool, "ename": ..., "evalue": ...}`` from its reply."""
+    msg_id = kernel.execute_cell_input(source, allow_stdin=False)
+    while True:
+        try:
+            msg = kernel.get_message(stream="shell", timeout=timeout)
+        except Empty:
+            return {"raised": True, "ename": "CellTimeoutError", "evalue": f"no reply in {timeout:g} s"}
+        if msg["parent_header"].get("msg_id") == msg_id:
+            break
+    try:
+        kernel.await_idle(msg_id, 10)                      # its outputs, read and dropped
+    except Empty:
+        pass
+    content = msg["content"]
+    return {"raised": content.get("status") != "ok", "ename": str(content.get("ename", "")),
+            "evalue": str(content.get("evalue", ""))[:500]}

@@ -286,6 +286,11 @@ import os
 os.write(1, b"d" * 40_000)
 """
 
+SETTLE = """
+import time
+time.sleep(2)                                   # the kernel's fd watcher forwards what is left
+"""
+
 FENCE = """
 import numpy as np
 import sympy as sp
@@ -360,7 +365,8 @@ def attacked(tmp_path_factory):
     submit("forks", notebook(code(FORKS)))
     submit("memory", notebook(code(MEMORY)))
     submit("disk", notebook(code(DISK)))
-    submit("rawflood", notebook(code(RAW_FLOOD), *[code(RAW_DRIP) for _ in range(80)]))
+    # 120 drips of 40 kB: far past the 2 MB in all even if a busy kernel forwards its fd 1 late
+    submit("rawflood", notebook(code(RAW_FLOOD), *[code(RAW_DRIP) for _ in range(120)], code(SETTLE)))
     submit("fence", notebook(code(FENCE)))
     faker = nbformat.from_dict(json.loads(json.dumps(student)))   # no answers; its own checks disarmed
     at = next(i for i, c in enumerate(faker.cells) if "from w2vlib.classroom import" in c.source)

@@ -1,27 +1,31 @@
-"""The autograder on real submissions: every chapter's unmodified student notebook, reference
-answers and classic slips, graded in one run (misbehaving submissions: test_misbehaving.py).
+"""The autograder on real submissions: reference answers, unmodified student notebooks and
+classic slips, graded in one run (misbehaving submissions: test_misbehaving.py).
 
-Slow (each notebook is executed): `make classroom`, part of `make test`.
+Slow (each notebook is executed): `make classroom`, part of `make test`, after `make nbval`.
 
-Every chapter's reference answers earn full marks: a test cell earns its points when it runs
-without an exception, and `make nbval` already executes each chapter, whose code cells are
-exactly those of its instructor notebook (asserted below), failing on any cell that raises.
-Grading the reference notebook again would execute each chapter once more for nothing new, so
-the grader itself awards the reference its full marks end to end on REFERENCE_GRADED only: the
-one extra execution a chapter costs here is its student notebook's.
+What is asserted of every chapter, and where the work is done. A test cell earns its points when
+it runs without an exception. `make nbval` executes each chapter, whose code cells are exactly
+those of its instructor notebook (asserted below), and fails on any cell that raises: every
+reference answer's full marks. In the same kernel it then runs the exercises again as the
+student notebook has them (tests/chapters/executed_chapters.py) and writes how each cell ended,
+classified as the grader classifies it: every question of every unmodified student notebook must
+be "not implemented", and nothing else may break. So a chapter is executed about once for all
+layers. The grader itself grades, end to end in its sandbox, the reference and the unmodified
+notebook of GRADED_END_TO_END, and the slips.
 """
 
 import csv
+import json
 
 import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
 import jupytext
-from classroom_files import CHAPTERS, cell, read
+from classroom_files import CHAPTERS, ROOT, cell, read
 
 from w2vlib.classroom.grader import Limits, grade
-from w2vlib.classroom.notebooks import is_test, nbgrader_meta
+from w2vlib.classroom.notebooks import is_test, nbgrader_meta, questions
 
 # (student, chapter, answer cell, text in the reference answer, the slip, question that must fail,
 #  words its feedback must contain)
@@ -35,19 +39,19 @@ SLIPS = [
 ]
 
 
-# the chapters whose reference answers the grader itself grades (every other chapter: see above)
-REFERENCE_GRADED = ["sigmoid"]
+# the chapters whose reference and unmodified notebooks the grader itself grades (the others: above)
+GRADED_END_TO_END = ["sigmoid"]
+NBVAL = ROOT / "_build" / "nbval"     # where `make nbval` ran the chapters
 
 
 @pytest.fixture(scope="module")
 def graded(assignments, tmp_path_factory):
-    """Grade the unmodified notebook of every chapter, the reference answers of REFERENCE_GRADED,
-    and the slips, in one run."""
+    """Grade the reference and unmodified notebooks of GRADED_END_TO_END and the slips, in one run."""
     out, names = assignments
     subs = tmp_path_factory.mktemp("submissions")
     for name in names:
         for student, kind in (("reference", "instructor"), ("unmodified", "student")):
-            if student == "reference" and name not in REFERENCE_GRADED:
+            if name not in GRADED_END_TO_END:
                 continue
             (subs / student).mkdir(exist_ok=True)
             (subs / student / f"{name}.ipynb").write_bytes((out / kind / f"{name}.ipynb").read_bytes())
@@ -81,7 +85,7 @@ def test_nbval_runs_every_reference_answer_and_check_the_grader_would(assignment
 
 def test_reference_answers_get_full_marks(graded):
     results, grades_dir, names = graded
-    for name in REFERENCE_GRADED:
+    for name in GRADED_END_TO_END:
         r = results["reference", name]
         failed = [(q.grade_id, q.status, q.message[:200]) for q in r.results if q.status != "passed"]
         assert not failed and r.points == r.max_points > 0, (name, failed)
@@ -91,9 +95,27 @@ def test_reference_answers_get_full_marks(graded):
         assert not errors, (name, errors)
 
 
+def test_every_unmodified_student_notebook_reports_not_implemented(assignments):
+    """As the nbval run of each chapter found it when it ran the student version of the exercises."""
+    out, names = assignments
+    for name in names:
+        record = NBVAL / f"{name}.student.json"
+        assert record.is_file(), f"{record} is missing: run `make nbval` first (`make classroom` does)"
+        cells = json.loads(record.read_text())
+        expected = [q.grade_id for q in questions(read(out / "student" / f"{name}.ipynb")) if q.autograded]
+        tests = [c for c in cells if c.get("kind") == "test"]
+        assert [c["grade_id"] for c in tests] == expected, name
+        wrong = [(c["grade_id"], c["status"], c["message"][:200]) for c in tests
+                 if c["status"] != "not implemented" or "not implemented" not in c["message"]]
+        assert not wrong, (name, wrong)
+        crashed = [(c["cell"], c["ename"], c["evalue"][:200]) for c in cells
+                   if c.get("kind") in (None, "code") and c["raised"] and not c.get("raises_exception_tag")]
+        assert not crashed, (name, crashed)      # only the checks fail; the chapter itself runs
+
+
 def test_unmodified_student_notebooks_report_not_implemented(graded):
     results, grades_dir, names = graded
-    for name in names:
+    for name in GRADED_END_TO_END:
         r = results["unmodified", name]
         assert r.points == 0 and not r.note, name
         assert [q.status for q in r.results] == ["not implemented"] * len(r.results), \
@@ -129,7 +151,7 @@ def test_grades_csv_and_feedback(graded):
         assert sum(per_question) == float(row[-2]) <= float(row[-1])
     by_student = {row[0]: row for row in rows}
     handed_in = {name: r for (student, name), r in results.items() if student == "reference" and r.note != "not submitted"}
-    assert sorted(handed_in) == sorted(REFERENCE_GRADED)          # the others count as not submitted
+    assert sorted(handed_in) == sorted(GRADED_END_TO_END)          # the others count as not submitted
     assert float(by_student["reference"][-2]) == sum(r.max_points for r in handed_in.values()) > 0
     assert float(by_student["unmodified"][-2]) == 0
     assert all(float(x) == 0 for x in by_student["unmodified"][1:-2])
