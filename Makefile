@@ -64,7 +64,7 @@ site: install
 	$(CACHE) $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 unit: install
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest -n 2 tests/unit
 
 # nbval collects .ipynb only: convert the MyST chapters into a scratch folder and run them there.
 # Each chapter that passes is stored, executed, in the build's jupyter-cache
