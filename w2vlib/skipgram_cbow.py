@@ -83,7 +83,7 @@ def skipgram_batch(centers, outside, V, U, loss_and_gradient_batch, *per_pair, s
     """
     V, U = _pair(V, U, finite=False)  # the loss scans the rows of U it reads
     centers = as_indices(centers, V.shape[0], "centers", ndim=1)
-    outside = as_indices(outside, U.shape[0], "outside", ndim=1)
+    outside = as_indices(outside, V.shape[0], "outside", ndim=1)   # words; U's rows are the loss's to check
     if centers.shape != outside.shape:
         raise ValueError(f"centers and outside must have the same shape, got {centers.shape} and {outside.shape}")
     V_c = gather_rows(V, centers, "V")                             # (P, d)
@@ -105,7 +105,7 @@ def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example, s
     ``sparse=True`` two ``(rows, row_grads)`` pairs, as for :func:`skipgram_batch`.
     """
     V, U = _pair(V, U, finite=False)  # the loss scans the rows of U it reads
-    centers = as_indices(centers, U.shape[0], "centers", ndim=1)
+    centers = as_indices(centers, V.shape[0], "centers", ndim=1)   # words; U's rows are the loss's to check
     contexts = np.asarray(contexts)
     mask = contexts >= 0 if contexts.dtype.kind in "iu" else None
     if mask is None or contexts.ndim != 2 or contexts.shape[0] != centers.shape[0]:
@@ -129,7 +129,9 @@ def cbow_batch(centers, contexts, V, U, loss_and_gradient_batch, *per_example, s
 
 
 def _pair(V, U, finite: bool = True):
-    """V and U as (n_words, d) float matrices; ``finite=False`` leaves the nan/inf scan to the rows read."""
+    """V (n_words, d) and U (n_outputs, d) as float matrices: one output row per word for the naive
+    softmax and negative sampling, one per inner node of the tree for hierarchical softmax (the
+    loss checks the rows it reads). ``finite=False`` leaves the nan/inf scan to the rows read."""
     V = as_embeddings(V, "V", finite=finite)
     U = as_embeddings(U, "U", d=V.shape[1], finite=finite)
     return V, U

@@ -23,6 +23,8 @@ the book's evaluation chapter measures what this costs against gensim, which ste
 
 from __future__ import annotations
 
+import functools
+
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ import numpy as np
 
 from . import cache
 from ._validation import check_int, check_interval, check_nonnegative, check_positive
+from .hierarchical_softmax import hierarchical_softmax_loss_and_gradient_batch, huffman_tree
 from .negative_sampling import neg_sampling_loss_and_gradient_batch, unigram_table
 from .pairs import window_contexts, window_positions
 from .softmax import naive_softmax_loss_and_gradient_batch
@@ -38,7 +41,7 @@ from .vocab import Vocabulary
 from .skipgram_cbow import cbow_batch, skipgram_batch
 
 ARCHITECTURES = ("skipgram", "cbow")
-LOSSES = ("negative", "softmax")
+LOSSES = ("negative", "softmax", "hierarchical")
 CHUNK_WORDS = 10_000  # tokens read before their pairs are made; windows never cross sentences
 REDRAWS = 5  # attempts at replacing a negative equal to the target word
 AUTO_PROGRESS_WORDS = 5_000_000  # progress=None shows a bar for runs this long (words x epochs)
@@ -49,7 +52,9 @@ class TrainingConfig:
     """The hyperparameters of a run, validated. Defaults are word2vec's and gensim's.
 
     ``architecture``: "skipgram" or "cbow". ``loss``: "negative" (K = ``negative`` samples)
-    or "softmax" (the naive softmax over the whole vocabulary: slow, for small vocabularies).
+    or "softmax" (the naive softmax over the whole vocabulary: slow, for small vocabularies)
+    or "hierarchical" (hierarchical softmax over word2vec.c's Huffman tree of the counts;
+    ``negative`` is then unused, as with gensim's ``hs=1, negative=0``).
     ``dim``: d. ``window``: the largest reach of the dynamic window. ``sample``: the
     subsampling threshold t (0 keeps every token). ``lr``, ``min_lr``: the learning rate at
     the start and at the end. ``batch_size``: examples (pairs for skip-gram, windows for
@@ -111,7 +116,11 @@ class TrainingHistory:
 
 @dataclass
 class Word2Vec:
-    """A trained model: the vocabulary, the centre vectors V and outside vectors U, (n_words, d)."""
+    """A trained model: the vocabulary, the centre vectors V and outside vectors U, (n_words, d).
+
+    With ``loss="hierarchical"`` the rows of U are the inner-node vectors of ``tree`` (the Huffman
+    tree of the counts), (n_words - 1, d), and there is no outside vector per word.
+    """
 
     vocab: Vocabulary
     V: np.ndarray
@@ -169,7 +178,9 @@ class _Trainer:
         self.rng = np.random.default_rng(config.seed)
         n, d, dtype = len(vocab), config.dim, np.dtype(config.dtype)
         self.V = ((self.rng.random((n, d)) - 0.5) / d).astype(dtype)  # (n_words, d), word2vec's start
-        self.U = np.zeros((n, d), dtype=dtype)                          # (n_words, d)
+        self.tree = huffman_tree(vocab.counts) if config.loss == "hierarchical" else None
+        n_outputs = n - 1 if self.tree is not None else n              # inner nodes, or words
+        self.U = np.zeros((n_outputs, d), dtype=dtype)                  # (n_outputs, d)
         self.keep = vocab.keep_probabilities(config.sample)             # (n_words,)
         self.noise_table = unigram_table(vocab.noise_distribution(0.75))
         self.total_words = config.epochs * int(vocab.counts.sum())
@@ -228,6 +239,8 @@ class _Trainer:
             loss_fn = neg_sampling_loss_and_gradient_batch
             targets = outside if config.architecture == "skipgram" else centres  # the word each example predicts
             extra = (self._negatives(targets),)
+        elif config.loss == "hierarchical":
+            loss_fn, extra = functools.partial(hierarchical_softmax_loss_and_gradient_batch, tree=self.tree), ()
         else:
             loss_fn, extra = naive_softmax_loss_and_gradient_batch, ()
         batch = skipgram_batch if config.architecture == "skipgram" else cbow_batch

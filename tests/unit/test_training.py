@@ -190,3 +190,38 @@ def test_a_progress_bar_on_request_and_on_long_runs_only(capsys, monkeypatch):
     monkeypatch.setattr(module, "AUTO_PROGRESS_WORDS", 100)            # now this run counts as long
     train(corpus(), **SMALL)
     assert "word" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("architecture", ["skipgram", "cbow"])
+def test_hierarchical_softmax_trains_on_the_inner_nodes_of_the_huffman_tree(architecture):
+    from w2vlib import huffman_tree
+
+    run = dict(SMALL, architecture=architecture, loss="hierarchical")
+    model = train(corpus(), **run)
+    tree = huffman_tree(model.vocab.counts)
+    assert model.U.shape == (tree.n_inner, SMALL["dim"])            # one row per inner node, none per word
+    again = train(corpus(), **run)
+    np.testing.assert_array_equal(model.V, again.V)                  # deterministic for a seed
+    np.testing.assert_array_equal(model.U, again.U)
+    # at U = 0 every factor is sigma(0) = 1/2: the first step's loss per example is a mean path
+    # length times log 2, between the shortest and the longest path
+    first = model.history.step_loss[0] / np.log(2)
+    assert tree.lengths.min() <= first <= tree.lengths.max()
+    assert model.history.epoch_loss[-1] < model.history.epoch_loss[0]
+
+
+def test_skipgram_batch_with_hierarchical_softmax_matches_finite_differences():
+    from functools import partial
+
+    from w2vlib import gradcheck, hierarchical_softmax_loss_and_gradient_batch, huffman_tree, skipgram_batch
+
+    rng = np.random.default_rng(5)
+    tree = huffman_tree(np.array([9, 7, 4, 3, 2, 1]))
+    V, U = rng.standard_normal((6, 3)), rng.standard_normal((5, 3))   # 6 words, 5 inner nodes
+    centers, outside = np.array([0, 1, 5, 2]), np.array([5, 3, 0, 5])
+    loss = partial(hierarchical_softmax_loss_and_gradient_batch, tree=tree)
+    _, grad_V, grad_U = skipgram_batch(centers, outside, V, U, loss)
+    assert grad_U.shape == U.shape
+    total = lambda V_, U_: float(skipgram_batch(centers, outside, V_, U_, loss)[0].sum())   # noqa: E731
+    assert gradcheck(lambda V_: total(V_, U), V, grad_V) < 1e-6
+    assert gradcheck(lambda U_: total(V, U_), U, grad_U) < 1e-6
