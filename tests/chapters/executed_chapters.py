@@ -76,8 +76,8 @@ class ExecutedChapters:
             self.failed.add(path)
         if call.when == "call" and hasattr(item, "test_outputs"):
             self.outputs.setdefault(path, {})[item.cell_num] = list(item.test_outputs or [])
-            tested = [c for c in item.parent.nb.cells if c.cell_type == "code"]
-            if item.cell is tested[-1] and path not in self.failed:     # the kernel is still up
+            last = next(c for c in reversed(item.parent.nb.cells) if c.cell_type == "code")
+            if item.cell is last and path not in self.failed:           # the kernel is still up
                 self.student_pass(path, item.parent)
 
     @pytest.hookimpl(hookwrapper=True)

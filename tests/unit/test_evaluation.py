@@ -292,30 +292,21 @@ def test_read_analogies_keeps_a_repeated_section_twice(tmp_path):
     assert {name: attempted for name, (_, attempted) in sections.items()} == {"Capitals": 2, "verbs": 0}   # once
 
 
-@pytest.mark.parametrize("content, match", [
-    ("# c\ncat\tdog\t9\ncat\tdog\n", "line 3 of .* must be word1, word2 and a score separated by '\\\\t'; got 2"),
-    ("cat\t\t9\n", "line 1 of .*got 3 field"),                                 # an empty word
-    ("cat\tdog\tinf\n", "line 1 of .*finite number, got 'inf'"),
-    ("# only a comment\n\n", "holds no word pairs"),
+@pytest.mark.parametrize("read, content, match", [
+    (read_word_pairs, "# c\ncat\tdog\t9\ncat\tdog\n",
+     "line 3 of .* must be word1, word2 and a score separated by '\\\\t'; got 2"),
+    (read_word_pairs, "cat\t\t9\n", "line 1 of .*got 3 field"),                 # an empty word
+    (read_word_pairs, "cat\tdog\tinf\n", "line 1 of .*finite number, got 'inf'"),
+    (read_word_pairs, "# only a comment\n\n", "holds no word pairs"),
+    (read_analogies, "athens greece paris france\n", "line 1 of .* is a question before the first ': section' line"),
+    (read_analogies, ": capitals\nathens greece paris\n", "line 2 of .* must be a question of four words"),
+    (read_analogies, ": capitals\na b c d e\n", "line 2 of .*got 'a b c d e'"),
 ])
-def test_read_word_pairs_names_the_bad_line(tmp_path, content, match):
-    path = tmp_path / "pairs.tsv"
+def test_the_readers_name_the_bad_line(tmp_path, read, content, match):
+    path = tmp_path / "data.txt"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=match) as info:
-        read_word_pairs(path, lowercase=True)
-    assert str(path) in str(info.value)
-
-
-@pytest.mark.parametrize("content, match", [
-    ("athens greece paris france\n", "line 1 of .* is a question before the first ': section' line"),
-    (": capitals\nathens greece paris\n", "line 2 of .* must be a question of four words"),
-    (": capitals\na b c d e\n", "line 2 of .*got 'a b c d e'"),
-])
-def test_read_analogies_names_the_bad_line(tmp_path, content, match):
-    path = tmp_path / "questions.txt"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match=match) as info:
-        read_analogies(path, lowercase=True)
+        read(path, lowercase=True)
     assert str(path) in str(info.value)
 
 
